@@ -1,0 +1,150 @@
+"""The library's front door: `Summarizer`, `summarize` and `asummarize`. Never prints."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from . import local_model
+from .backend import PROFILES, Backend, RetryPolicy, detect_profile
+from .errors import BackendError, InputError, ModelError
+from .pipeline import brief_of
+from .schema import Brief
+from .settings import Settings
+
+Progress = Callable[[str], None]
+
+
+class Summarizer:
+    """Holds the backend (and the embedded server, when used) for many calls.
+
+    Use as a context manager, sync or async; the embedded server starts on first use and stops on
+    close. `progress` receives one-line status messages (model download, server start).
+    """
+
+    def __init__(self, settings: Settings | None = None, progress: Progress | None = None,
+                 policy: RetryPolicy | None = None, **overrides: Any):
+        if settings is None:
+            self.settings = Settings(**overrides)
+        else:
+            self.settings = Settings(**{**settings.model_dump(), **overrides}) if overrides else settings
+        self.progress: Progress = progress or (lambda _msg: None)
+        self.policy = policy
+        self.server: local_model.LocalServer | None = None
+        self._backend: Backend | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._restarted = False
+
+    # ---- set-up ---------------------------------------------------------------------------
+    def _start_embedded(self) -> tuple[str, str]:
+        spec = local_model.spec_for(self.settings.embedded_model)
+        if not local_model.is_installed(spec):
+            self.progress(f"installing the embedded model {spec.name} (once; {spec.size / 2**30:.1f} GiB)")
+            local_model.install(spec, progress=self.progress)
+        self.progress(f"starting the embedded llama.cpp server ({spec.name})")
+        self.server = local_model.LocalServer(spec, port=self.settings.port, n_ctx=self.settings.n_ctx,
+                                              n_threads=self.settings.threads)
+        self.server.start()
+        return self.server.base_url, spec.name
+
+    def backend(self) -> Backend:
+        if self._backend is not None:
+            return self._backend
+        s = self.settings
+        if s.base_url:
+            base_url, model = s.base_url.rstrip("/"), s.model
+            profile_name, listed = (s.profile, None)
+            if s.profile == "auto" or not model:
+                detected, listed = detect_profile(base_url, s.key())
+                profile_name = detected if s.profile == "auto" else s.profile
+            model = model or listed
+            if not model:
+                raise BackendError(f"no --model given and {base_url}/models did not list one; give --model")
+        else:
+            base_url, model = self._start_embedded()
+            profile_name = "llama-cpp-python" if s.profile == "auto" else s.profile
+        if profile_name not in PROFILES:
+            raise BackendError(f"unknown profile {profile_name!r}; known: {', '.join(PROFILES)}")
+        profile = PROFILES[profile_name]
+        if s.concurrency:
+            profile = type(profile)(**{**profile.__dict__, "concurrency": s.concurrency})
+        policy = self.policy or RetryPolicy(attempts=s.attempts, reasks=s.reasks)
+        self._backend = Backend(base_url, model, profile, api_key=s.key(), timeout=s.timeout, policy=policy)
+        return self._backend
+
+    @property
+    def mode(self) -> str:
+        if self.settings.mode != "auto":
+            return self.settings.mode
+        return self.backend().profile.passes
+
+    # ---- work -----------------------------------------------------------------------------
+    async def asummarize(self, text: str, source: str | None = None, mode: str | None = None) -> Brief:
+        """Brief of one article. Raises InputError, ModelError or BackendError with a one-line message."""
+        if not text or not text.strip():
+            raise InputError(f"{source or 'input'}: no article text")
+        backend = self.backend()
+        try:
+            return await brief_of(backend, text, source, mode or self.mode, self.settings.chunk_chars)
+        except BackendError:
+            # The embedded server dying mid-run is worth exactly one restart.
+            if self.server is not None and not self.server.alive() and not self._restarted:
+                self._restarted = True
+                self.progress("the embedded server stopped; restarting it once")
+                self.server.restart()
+                return await brief_of(backend, text, source, mode or self.mode, self.settings.chunk_chars)
+            raise
+
+    def summarize(self, text: str, source: str | None = None, mode: str | None = None) -> Brief:
+        """Synchronous twin of `asummarize` (runs on this object's own event loop)."""
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop.run_until_complete(self.asummarize(text, source, mode))
+
+    # ---- lifetime -------------------------------------------------------------------------
+    async def aclose(self) -> None:
+        if self._backend is not None:
+            await self._backend.aclose()
+            self._backend = None
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.run_until_complete(self.aclose())
+            self._loop.close()
+            self._loop = None
+        else:
+            if self.server is not None:
+                self.server.stop()
+                self.server = None
+            self._backend = None
+
+    def __enter__(self) -> "Summarizer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "Summarizer":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def summarize(text: str, source: str | None = None, **settings: Any) -> Brief:
+    """Brief of one article with a throwaway `Summarizer` (settings as keyword arguments)."""
+    with Summarizer(**settings) as s:
+        return s.summarize(text, source)
+
+
+async def asummarize(text: str, source: str | None = None, **settings: Any) -> Brief:
+    """Async twin of `summarize`."""
+    async with Summarizer(**settings) as s:
+        return await s.asummarize(text, source)
+
+
+__all__ = ["Summarizer", "summarize", "asummarize", "InputError", "ModelError", "BackendError"]

@@ -1,0 +1,215 @@
+"""One OpenAI-compatible endpoint: its client, its request shape, and the retry policy.
+
+Every backend (OpenAI, vLLM, Ollama, llama.cpp) goes through this one code path. What differs is
+how structured output is requested, so a profile names the request shape:
+- "json_schema": the standard `response_format={"type": "json_schema", ...}` (OpenAI, vLLM, Ollama,
+  llama.cpp's C++ server);
+- "json_object_schema": `{"type": "json_object", "schema": ...}`, the only form llama-cpp-python's
+  server constrains decoding with (it answers the standard form with HTTP 500).
+
+Retries are owned here and nowhere else: the openai client's own retries are off, tenacity retries
+transport failures (connection, timeout, 429 with Retry-After, 5xx), and instructor re-asks a bounded
+number of times when the output fails validation. The two budgets are separate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+import instructor
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+import openai
+from pydantic import BaseModel
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from .errors import BackendError
+from .schema import Usage
+
+T = TypeVar("T", bound=BaseModel)
+Shape = Literal["json_schema", "json_object_schema"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How to talk to one kind of backend. Chosen by configuration, never by code edits."""
+
+    name: str
+    shape: Shape
+    concurrency: int  # requests in flight at once that the backend serves well
+    passes: Literal["multi", "single"]  # focused passes for small models, one call for strong ones
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile("llama-cpp-python", "json_object_schema", concurrency=1, passes="multi"),
+        Profile("llama.cpp", "json_schema", concurrency=1, passes="multi"),
+        Profile("ollama", "json_schema", concurrency=2, passes="multi"),
+        Profile("vllm", "json_schema", concurrency=32, passes="multi"),
+        Profile("openai", "json_schema", concurrency=8, passes="single"),
+    )
+}
+# What /v1/models says in `owned_by`, for profile "auto".
+OWNED_BY = {"me": "llama-cpp-python", "llamacpp": "llama.cpp", "vllm": "vllm",
+            "library": "ollama", "ollama": "ollama"}
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 4  # transport attempts in all (1 + retries)
+    reasks: int = 2  # validation re-asks, on top of the first answer
+    backoff_initial: float = 0.5
+    backoff_max: float = 20.0
+    retry_after_max: float = 60.0
+    sleep: Any = field(default=asyncio.sleep)  # injectable so tests need not wait
+
+    def wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = _retry_after(exc)
+        if retry_after is not None:
+            return min(retry_after, self.retry_after_max)
+        return min(self.backoff_initial * 2 ** (state.attempt_number - 1), self.backoff_max)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    value = getattr(response, "headers", {}).get("retry-after") if response is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Transport failures worth another try (the status codes the openai client itself retries)."""
+    exc = _root(exc)
+    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return False
+
+
+def _root(exc: BaseException) -> BaseException:
+    """instructor wraps provider errors; find the openai error underneath, if any."""
+    seen = exc
+    for _ in range(5):
+        if isinstance(seen, openai.OpenAIError):
+            return seen
+        nxt = seen.__cause__ or seen.__context__
+        if nxt is None:
+            break
+        seen = nxt
+    return exc
+
+
+def describe(exc: BaseException, base_url: str, attempts: int) -> str:
+    """One line naming the cause, for the user."""
+    root = _root(exc)
+    if isinstance(root, openai.APITimeoutError):
+        return f"backend at {base_url} timed out (after {attempts} attempts)"
+    if isinstance(root, openai.APIConnectionError):
+        return f"cannot reach backend at {base_url}: connection failed (after {attempts} attempts)"
+    if isinstance(root, openai.RateLimitError):
+        return f"backend at {base_url} is rate limiting (HTTP 429, after {attempts} attempts)"
+    if isinstance(root, openai.AuthenticationError):
+        return f"backend at {base_url} refused the API key (HTTP 401)"
+    if isinstance(root, openai.NotFoundError):
+        return f"backend at {base_url} answered 404: wrong --base-url or unknown --model"
+    if isinstance(root, openai.APIStatusError):
+        msg = _short(root.message)
+        return f"backend at {base_url} answered HTTP {root.status_code}: {msg} (after {attempts} attempts)"
+    if isinstance(exc, IncompleteOutputException):
+        return "the model's output was cut off by the length limit (finish_reason 'length')"
+    if isinstance(exc, InstructorRetryException):
+        inner = exc.__cause__ or exc
+        return f"the model's output failed validation after {exc.n_attempts} tries: {_short(str(inner))}"
+    return f"backend call failed: {type(exc).__name__}: {_short(str(exc))}"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def detect_profile(base_url: str, api_key: str | None, timeout: float = 30.0) -> tuple[str, str | None]:
+    """Ask /v1/models who serves this endpoint; returns (profile name, first model id).
+
+    An endpoint that does not answer gets the standard profile and no model id.
+    """
+    req = urllib.request.Request(f"{base_url.rstrip('/')}/models")
+    if api_key:
+        req.add_header("Authorization", f"Bearer {api_key}")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            data = json.loads(resp.read().decode("utf-8", "replace")).get("data") or []
+    except (urllib.error.URLError, OSError, ValueError, AttributeError):
+        return ("openai", None)
+    first = data[0] if data and isinstance(data[0], dict) else {}
+    return OWNED_BY.get(str(first.get("owned_by", "")).lower(), "openai"), first.get("id")
+
+
+class Backend:
+    """Structured-output calls against one endpoint, with retries and usage accounting."""
+
+    def __init__(self, base_url: str, model: str, profile: Profile, api_key: str | None = None,
+                 timeout: float = 600.0, policy: RetryPolicy | None = None,
+                 temperature: float = 0.0):
+        self.base_url = base_url
+        self.model = model
+        self.profile = profile
+        self.policy = policy or RetryPolicy()
+        self.temperature = temperature
+        # max_retries=0: tenacity below owns the transport retry policy.
+        self.raw = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed",
+                                      max_retries=0, timeout=timeout)
+        self.client = instructor.from_openai(self.raw, mode=instructor.Mode.JSON_SCHEMA)
+
+    def _shape_kwargs(self, response_model: type[BaseModel]) -> dict[str, Any]:
+        if self.profile.shape == "json_object_schema":
+            # Overrides instructor's standard response_format in the request body.
+            schema = response_model.model_json_schema()
+            return {"extra_body": {"response_format": {"type": "json_object", "schema": schema}}}
+        return {}
+
+    async def extract(self, response_model: type[T], messages: list[dict[str, str]],
+                      max_tokens: int = 1024) -> tuple[T, Usage, float]:
+        """One structured call: (parsed object, usage, seconds). Raises BackendError with one line."""
+        usage = Usage()
+        start = time.perf_counter()
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.policy.attempts),
+            wait=self.policy.wait,
+            retry=retry_if_exception(is_transient),
+            sleep=self.policy.sleep,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    obj, completion = await self.client.chat.completions.create_with_completion(
+                        model=self.model,
+                        messages=messages,
+                        response_model=response_model,
+                        max_retries=self.policy.reasks + 1,
+                        temperature=self.temperature,
+                        max_tokens=max_tokens,
+                        **self._shape_kwargs(response_model),
+                    )
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line for the user
+            attempts = retrying.statistics.get("attempt_number", 1)
+            raise BackendError(describe(exc, self.base_url, attempts)) from exc
+        u = getattr(completion, "usage", None)
+        usage.calls = 1
+        usage.prompt_tokens = int(getattr(u, "prompt_tokens", 0) or 0)
+        usage.completion_tokens = int(getattr(u, "completion_tokens", 0) or 0)
+        return obj, usage, time.perf_counter() - start
+
+    async def aclose(self) -> None:
+        await self.raw.close()

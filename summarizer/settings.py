@@ -1,0 +1,35 @@
+"""Settings from flags, environment variables (SUMMARIZER_*, OPENAI_BASE_URL, OPENAI_API_KEY) and defaults."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .local_model import DEFAULT_MODEL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SUMMARIZER_", extra="ignore", populate_by_name=True)
+
+    base_url: str | None = Field(
+        None, validation_alias=AliasChoices("base_url", "SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint; unset means the embedded local model.")
+    api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("api_key", "SUMMARIZER_API_KEY", "OPENAI_API_KEY"))
+    model: str | None = Field(None, description="Model id at the endpoint; default: the first it lists.")
+    profile: str = Field("auto", description="Request-shape profile (see backend.PROFILES) or 'auto'.")
+    mode: Literal["auto", "multi", "single"] = "auto"
+    timeout: float = Field(600.0, gt=0, description="Seconds per HTTP request.")
+    attempts: int = Field(4, ge=1, description="Transport attempts per call (1 + retries).")
+    reasks: int = Field(2, ge=0, description="Validation re-asks per call.")
+    concurrency: int | None = Field(None, ge=1, description="Requests in flight; default from the profile.")
+    chunk_chars: int = Field(12000, ge=500, description="Longest article piece sent in one request.")
+    embedded_model: str = DEFAULT_MODEL
+    n_ctx: int = 8192
+    threads: int | None = None
+    port: int | None = Field(None, description="Port for the embedded server; default: a free one.")
+
+    def key(self) -> str | None:
+        return self.api_key.get_secret_value() if self.api_key else None

@@ -1,0 +1,186 @@
+"""The backend layer: structured calls, validation re-asks (recorded from the real model), and
+transport retries against a real HTTP server on loopback that answers with scripted faults."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel, Field, field_validator
+
+from summarizer.backend import PROFILES, Backend, RetryPolicy
+from summarizer.errors import BackendError
+
+from .conftest import BASE_URL, MODEL
+from .fakeserver import FakeOpenAI, Fault, recorded_response
+
+CASSETTES = Path(__file__).parent / "cassettes"
+MESSAGES = [
+    {"role": "system", "content": "Answer in JSON."},
+    {"role": "user", "content": "Article: Two rockets hit Al Asad air base on Monday; no one was hurt, "
+                                "the Iraqi military said. Give a headline of at most 8 words."},
+]
+
+
+class Headline(BaseModel):
+    headline: str = Field(max_length=80)
+
+
+class ShoutedHeadline(BaseModel):
+    headline: str = Field(max_length=80)
+
+    @field_validator("headline")
+    @classmethod
+    def capitals(cls, v: str) -> str:
+        if v != v.upper():
+            raise ValueError("the headline must be written entirely in capital letters")
+        return v
+
+
+class NeverValid(BaseModel):
+    headline: str = Field(max_length=80)
+
+    @field_validator("headline")
+    @classmethod
+    def never(cls, v: str) -> str:
+        raise ValueError("this test rejects every headline")
+
+
+def make_backend(base_url: str = BASE_URL, policy: RetryPolicy | None = None, timeout: float = 60) -> Backend:
+    return Backend(base_url, MODEL, PROFILES["llama-cpp-python"], timeout=timeout,
+                   policy=policy or RetryPolicy(attempts=1, reasks=0))
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@pytest.mark.vcr("tiny_extract.yaml")
+def test_structured_call_uses_llama_cpp_request_shape(vcr):
+    obj, usage, seconds = run(make_backend().extract(Headline, MESSAGES, max_tokens=60))
+    assert isinstance(obj, Headline) and obj.headline
+    assert usage.calls == 1 and usage.prompt_tokens > 0 and usage.completion_tokens > 0
+    body = vcr.requests[0].body
+    assert b'"type": "json_object"' in body or b'"type":"json_object"' in body
+    assert vcr.play_count == 1
+
+
+@pytest.mark.vcr("reask.yaml")
+def test_validation_failure_is_reasked_with_the_error(vcr):
+    backend = make_backend(policy=RetryPolicy(attempts=1, reasks=2))
+    obj, _, _ = run(backend.extract(ShoutedHeadline, MESSAGES, max_tokens=60))
+    assert obj.headline == obj.headline.upper()
+    assert vcr.play_count == 2  # one failed answer, one re-ask
+    assert b"capital letters" in vcr.requests[1].body
+
+
+@pytest.mark.vcr("reask_exhausted.yaml")
+def test_reasks_are_bounded(vcr):
+    backend = make_backend(policy=RetryPolicy(attempts=1, reasks=1))
+    with pytest.raises(BackendError, match="failed validation after 2 tries"):
+        run(backend.extract(NeverValid, MESSAGES, max_tokens=60))
+    assert vcr.play_count == 2
+
+
+# ---- transport faults over real sockets -------------------------------------------------------
+
+
+
+class Sleeps:
+    def __init__(self):
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def faulty(script, attempts=4, reasks=1, timeout=30.0):
+    sleeps = Sleeps()
+    # "ok" answers replay the real model's recorded answer to the same request
+    server = FakeOpenAI(script, recorded_response(CASSETTES / "tiny_extract.yaml"))
+    policy = RetryPolicy(attempts=attempts, reasks=reasks, sleep=sleeps)
+    return server, sleeps, policy, timeout
+
+
+def call(server, policy, timeout, model=Headline):
+    backend = make_backend(server.base_url, policy, timeout=timeout)
+    return run(backend.extract(model, MESSAGES, max_tokens=60))
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_retried_with_backoff(status):
+    server, sleeps, policy, timeout = faulty([Fault("status", status)] * 3)
+    with server:
+        obj, _, _ = call(server, policy, timeout)
+    assert obj.headline and len(server.requests) == 4
+    assert sleeps.waits == [0.5, 1.0, 2.0]
+
+
+def test_429_honours_retry_after():
+    server, sleeps, policy, timeout = faulty([Fault("status", 429, {"Retry-After": "3"}), Fault("status", 429)])
+    with server:
+        call(server, policy, timeout)
+    assert len(server.requests) == 3 and sleeps.waits == [3.0, 1.0]
+
+
+def test_persistent_failure_gives_one_line_naming_the_cause():
+    server, sleeps, policy, timeout = faulty([Fault("status", 503)] * 10)
+    with server, pytest.raises(BackendError) as info:
+        call(server, policy, timeout)
+    assert len(server.requests) == 4 and len(sleeps.waits) == 3
+    assert str(info.value) == f"backend at {server.base_url} answered HTTP 503: scripted 503 (after 4 attempts)"
+
+
+def test_rate_limit_that_never_lifts():
+    server, _, policy, timeout = faulty([Fault("status", 429, {"Retry-After": "1"})] * 10, attempts=2)
+    with server, pytest.raises(BackendError, match=r"rate limiting \(HTTP 429, after 2 attempts\)"):
+        call(server, policy, timeout)
+
+
+def test_hang_past_the_timeout_is_retried_then_reported():
+    server, _, policy, _ = faulty([Fault("hang", seconds=3)] * 2, attempts=2)
+    with server, pytest.raises(BackendError, match="timed out"):
+        call(server, policy, 0.5)
+    assert len(server.requests) == 2
+
+
+def test_dropped_connection_is_retried():
+    server, sleeps, policy, timeout = faulty([Fault("drop")])
+    with server:
+        obj, _, _ = call(server, policy, timeout)
+    assert obj.headline and len(server.requests) == 2 and sleeps.waits == [0.5]
+
+
+@pytest.mark.parametrize("kind", ["invalid_json", "bad_schema"])
+def test_unparseable_output_is_reasked_not_retried(kind):
+    server, sleeps, policy, timeout = faulty([Fault(kind)])
+    with server:
+        obj, _, _ = call(server, policy, timeout)
+    assert obj.headline and len(server.requests) == 2 and sleeps.waits == []
+
+
+def test_output_cut_by_length_is_reported():
+    server, _, policy, timeout = faulty([Fault("length")] * 5)
+    with server, pytest.raises(BackendError, match="cut off by the length limit"):
+        call(server, policy, timeout)
+
+
+def test_empty_choice_list_is_reported():
+    server, _, policy, timeout = faulty([Fault("empty_choices")] * 5)
+    with server, pytest.raises(BackendError) as info:
+        call(server, policy, timeout)
+    assert "\n" not in str(info.value)
+
+
+def test_unauthorized_is_not_retried_and_names_the_key_problem():
+    server, sleeps, policy, timeout = faulty([Fault("status", 401)] * 5)
+    with server, pytest.raises(BackendError, match="refused the API key"):
+        call(server, policy, timeout)
+    assert len(server.requests) == 1 and sleeps.waits == []
+
+
+def test_unreachable_backend():
+    policy = RetryPolicy(attempts=2, reasks=0, sleep=Sleeps())
+    with pytest.raises(BackendError, match="cannot reach backend at http://127.0.0.1:9/v1"):
+        run(make_backend("http://127.0.0.1:9/v1", policy, timeout=2).extract(Headline, MESSAGES))

@@ -1,0 +1,132 @@
+"""Deterministic checks of grounding, figure verification and chunking (no model involved)."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.extract import chunks
+from summarizer.grounding import Grounder
+from summarizer.numbers import figure_check, find_numbers, is_cumulative
+from summarizer.schema import DRAFTS
+from summarizer.verify import check_prose, find_conflicts, verify_drafts
+from summarizer.schema import Casualty, Evidence
+
+TEXT = (
+    "KABUL \u2014 Gunmen killed at least 12 people and wounded dozens in a market attack on Sunday, "
+    "police said. A local official put the toll at \u201cfifteen dead\u201d. The gunmen also abducted "
+    "30 traders. The war has killed more than 290,000 people since 2011. The city has 1,3-million people."
+)
+
+
+def draft(section: str, **fields):
+    return DRAFTS[section](**fields)
+
+
+def test_quotes_are_located_exactly_folded_and_fuzzily():
+    g = Grounder(TEXT)
+    exact = g.locate("Gunmen killed at least 12 people")
+    assert exact.match == "exact" and TEXT[exact.start:exact.end] == "Gunmen killed at least 12 people"
+    folded = g.locate('put the toll at "FIFTEEN dead"')
+    assert folded.match == "normalized"
+    # edge quote marks are trimmed from the model's quote; inner ones are matched after folding
+    assert TEXT[folded.start:folded.end] == "put the toll at \u201cfifteen dead"
+    fuzzy = g.locate("The war has killed more than 290000 people since 2011")
+    assert fuzzy.match == "fuzzy" and TEXT[fuzzy.start:fuzzy.end].startswith("The war has killed")
+    assert g.locate("Rebels shot down a helicopter over the city") is None
+
+
+@pytest.mark.parametrize("text,value,want,ok", [
+    ("Gunmen killed at least 12 people", 12, "death", True),
+    ("the toll at fifteen dead", 15, "death", True),
+    ("The gunmen also abducted 30 traders", 30, "death", False),
+    ("police made 700 arrests", 700, "death", False),
+    ("seized 3 boats and killed two crew", 3, "death", False),
+    ("two presumed fatalities, six injuries", 6, "injury", True),
+    ("two presumed fatalities, six injuries", 6, "death", False),
+    ("concerns for the1,3-million people in Aleppo", 1_300_000, "death", False),
+    ("Seven U.S. and four Afghans were killed", 7, "death", True),
+])
+def test_figures_must_be_stated_as_deaths_or_injuries(text, value, want, ok):
+    mention, reason = figure_check(value, text, want)
+    assert (mention is not None) is ok, reason
+
+
+def test_qualifiers_and_vague_amounts_are_read_from_the_text():
+    got = {(m.value, m.qualifier, m.kind) for m in find_numbers("killing at least 12 people and wounding dozens")}
+    assert got == {(12, "at least", "death"), (None, "at least", "injury")}
+    assert is_cumulative("has killed more than 290,000 people since it erupted in March 2011")
+    assert not is_cumulative("air raids on Tuesday killed 19 civilians")
+
+
+def test_verification_rejects_invented_and_misattributed_figures():
+    drafts = {
+        "casualties": [
+            draft("casualties", quote="Gunmen killed at least 12 people and wounded dozens", killed=12,
+                  wounded=24, qualifier="exact", victims="civilians", location="market", reported_by="police"),
+            draft("casualties", quote="The gunmen also abducted 30 traders", killed=30, qualifier="exact",
+                  victims="civilians"),
+            draft("casualties", quote="The city has 1,3-million people", killed=1_300_000, qualifier="exact",
+                  victims="civilians"),
+            draft("casualties", quote="The war has killed more than 290,000 people since 2011",
+                  killed=290_000, qualifier="more than", victims="mixed"),
+            draft("casualties", quote="Rebels shot down a helicopter, killing 9", killed=9, qualifier="exact",
+                  victims="combatants"),
+        ],
+        "actors": [draft("actors", name="police", kind="official", role="gave the toll"),
+                   draft("actors", name="Ministry of Truth", kind="state", role="invented")],
+    }
+    out = verify_drafts(TEXT, drafts)
+    kept = out.items["casualties"]
+    assert [(c.killed, c.wounded, c.qualifier) for c in kept] == [(12, None, "at least")]
+    assert kept[0].evidence[0].grounded
+    reasons = " / ".join(r.reason for r in out.rejected)
+    assert "wounded figure rejected: 24 is not stated" in reasons
+    assert "30 is stated as abduction" in reasons
+    assert "1300000 is stated as no event" in reasons
+    assert "quote not found" in reasons
+    assert "name not found" in reasons
+    assert [b.figure for b in out.items["background_figures"]] == ["more than 290,000"]
+    assert [a.name for a in out.items["actors"]] == ["police"]
+
+
+def test_every_kept_item_points_at_its_own_words():
+    drafts = {"actors": [draft("actors", name="Gunmen", kind="armed group", role="attacked")],
+              "open_questions": [draft("open_questions", quote="A local official put the toll at",
+                                       question="12 or 15 dead?", why="figures differ")]}
+    out = verify_drafts(TEXT, drafts)
+    for section in ("actors", "open_questions"):
+        for item in out.items[section]:
+            ev = item.evidence[0]
+            assert TEXT[ev.start:ev.end] == ev.quote
+
+
+def test_conflicting_reports_are_flagged_with_the_conservative_figure():
+    ev = [Evidence(quote="x", start=0, end=1)]
+    a = Casualty(killed=60, qualifier="exact", victims="combatants", location="El Adde", reported_by="al-Shabab", evidence=ev)
+    b = Casualty(killed=40, qualifier="at least", victims="combatants", location="El Adde", reported_by="deputy governor", evidence=ev)
+    (conflict,) = find_conflicts([a, b])
+    assert conflict.headline_killed == 40 and conflict.reports == [0, 1]
+    assert find_conflicts([a]) == []
+
+
+def test_prose_with_unverified_numbers_is_dropped():
+    out = verify_drafts(TEXT, {})
+    kept = [Casualty(killed=12, qualifier="at least", victims="civilians", evidence=[])]
+    headline, summary = check_prose(
+        "Gunmen kill 12 in market attack",
+        "Gunmen killed 12 people, police said. The attack killed 1,300,000 people. They took 30 traders.",
+        TEXT, kept, out)
+    assert headline == "Gunmen kill 12 in market attack"
+    assert summary == "Gunmen killed 12 people, police said. They took 30 traders."
+    assert [r.section for r in out.rejected] == ["summary"]
+
+
+def test_long_articles_are_chunked_with_overlap_and_nothing_dropped():
+    paras = [f"Paragraph {i} " + "word " * 40 for i in range(20)]
+    text = "\n".join(paras)
+    pieces = chunks(text, 1000)
+    assert len(pieces) > 1 and all(len(p) <= 1000 for p in pieces)
+    for p in paras:
+        assert any(p in piece for piece in pieces)
+    assert pieces[0].splitlines()[-1] == pieces[1].splitlines()[0]  # one paragraph of overlap
+    assert chunks("short", 1000) == ["short"]
