@@ -140,6 +140,56 @@ def schema(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+@friendly
+def eval_cmd(
+    labels: Annotated[Path, typer.Argument(help="JSON Lines of labeled articles (see devset/).")],
+    modes: Annotated[str, typer.Option(help="Comma-separated: multi (the pipeline), single, naive (one plain call).")] = "multi",
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N articles.")] = None,
+    base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None, profile: ProfileOpt = None,
+) -> None:
+    """Score briefs against a labeled set: figures, actors, bases, grounding, time and tokens."""
+    import asyncio
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .eval import load_labels, report_json, run_eval, totals
+
+    items = load_labels(labels)[:limit]
+    wanted = [m.strip() for m in modes.split(",") if m.strip()]
+    bad = [m for m in wanted if m not in ("multi", "single", "naive")]
+    if bad:
+        raise typer.BadParameter(f"unknown mode(s): {', '.join(bad)}", param_hint="--modes")
+    settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile)
+    results = {}
+
+    def show(sc) -> None:
+        status = "failed: " + (sc.error or "") if not sc.ok else (
+            f"figures {sc.primary_matched}/{sc.primary_gold} primary, {sc.all_matched}/{sc.all_gold} all, "
+            f"extra {sc.extra_figures}, unsupported {sc.unsupported_figures}; "
+            f"actors {sc.actors_found}/{sc.actors_gold}; {sc.seconds:.0f} s")
+        info(f"{sc.mode:6} {sc.id}: {status}")
+
+    async def go() -> None:
+        async with Summarizer(settings, progress=info) as s:
+            for m in wanted:
+                results[m] = await run_eval(s, items, m, on_score=show)
+
+    asyncio.run(go())
+    table = Table(title=f"{labels} ({len(items)} articles)")
+    table.add_column("metric")
+    sums = {m: totals(sc) for m, sc in results.items()}
+    for m in wanted:
+        table.add_column(m, justify="right")
+    for key in next(iter(sums.values())):
+        table.add_row(key, *(str(sums[m][key]) for m in wanted))
+    Console().print(table)
+    if json_out is not None:
+        write_output(report_json(results), json_out)
+
+
 @model_app.command("status")
 @friendly
 def model_status(name: Annotated[str, typer.Option("--name")] = local_model.DEFAULT_MODEL) -> None:

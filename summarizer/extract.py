@@ -1,7 +1,8 @@
 """Extraction passes: focused questions a small model answers well, run against one backend.
 
-"multi" mode asks three short questions per article (casualties; actors, assets and bases; then the
-overview, written with the verified casualty figures in hand). "single" mode asks for the whole
+"multi" mode asks three short questions per article: label the casualty figures the program found
+in the text (the model never writes a number), list actors, assets and bases, then write the
+overview with the verified casualty figures in hand. "single" mode asks for the whole
 brief in one call, for strong hosted models. Long articles are split into overlapping chunks; the
 per-chunk answers are merged (verification de-duplicates them against the article).
 """
@@ -16,20 +17,23 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from . import prompts
 from .backend import Backend
-from .schema import Brief, Dateline, Usage, section_draft
+from .grounding import Grounder
+from .numbers import Candidate, casualty_candidates, figure_role
+from .schema import Brief, Dateline, Usage, figure_labels, section_draft
 
-CasualtiesAnswer = section_draft("CasualtiesAnswer", ["casualties", "background_figures"])
 EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"])
 _OVERVIEW_FIELDS: dict[str, Any] = {
     "headline": (str, Brief.model_fields["headline"]),
     "summary": (str, Brief.model_fields["summary"]),
-    "dateline": (Dateline | None, Field(None, description="The article's own date and place.")),
 }
-OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"], extra=_OVERVIEW_FIELDS)
+# The dateline is read from the text by the program (dateline.py); only single mode asks for it.
+OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"], extra=_OVERVIEW_FIELDS,
+                               at_least={"open_questions": 1})
 SingleAnswer = section_draft(
     "SingleAnswer",
     ["actors", "assets", "bases", "casualties", "background_figures", "open_questions"],
-    extra=_OVERVIEW_FIELDS,
+    extra={**_OVERVIEW_FIELDS,
+           "dateline": (Dateline | None, Field(None, description="The article's own date and place."))},
 )
 
 
@@ -41,7 +45,8 @@ class Pass:
     max_tokens: int
 
 
-CASUALTIES = Pass("casualties", "pass_casualties.j2", CasualtiesAnswer, 900)
+CASUALTIES_TEMPLATE = "pass_casualties.j2"
+LABEL_TOKENS = 60  # output budget per figure label
 ENTITIES = Pass("entities", "pass_entities.j2", EntitiesAnswer, 900)
 OVERVIEW = Pass("overview", "pass_overview.j2", OverviewAnswer, 600)
 SINGLE = Pass("single", "single.j2", SingleAnswer, 2000)
@@ -52,6 +57,7 @@ class Drafts:
     """Everything the model proposed for one article, before verification."""
 
     sections: dict[str, list[BaseModel]] = field(default_factory=dict)
+    figures: list[tuple[Candidate, BaseModel | None]] = field(default_factory=list)  # None: not asked
     overview: BaseModel | None = None
     usage: Usage = field(default_factory=Usage)
     timings: dict[str, float] = field(default_factory=dict)
@@ -103,18 +109,58 @@ async def _ask(backend: Backend, p: Pass, text: str, source: str | None, drafts:
     return answer
 
 
-async def extract_facts(backend: Backend, text: str, source: str | None, max_chars: int) -> Drafts:
-    """The fact passes (casualties, entities) over every chunk; concurrent where the backend allows."""
+def _window(text: str, c: Candidate, words: int = 14) -> str:
+    """The figure with a few words either side: enough to find it in the article above, and short,
+    since every prompt token costs time on a CPU."""
+    mentions = [m for m in (c.killed, c.wounded) if m is not None]
+    left = text[c.start:mentions[0].start].split()[-words:]
+    right = text[mentions[-1].end:c.end].split()[:words]
+    core = text[mentions[0].start:mentions[-1].end]
+    return " ".join([*left, *core.split(), *right])
+
+
+async def _label_figures(backend: Backend, piece: str, source: str | None, found: list[Candidate],
+                         text: str, drafts: Drafts) -> None:
+    shown = [{"figure": c.label(), "sentence": _window(text, c)} for c in found]
+    p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(found)), 40 + LABEL_TOKENS * len(found))
+    answer = await _ask(backend, p, piece, source, drafts, p.name, candidates=shown)
+    drafts.figures.extend(zip(found, answer.figures))
+
+
+async def extract_facts(backend: Backend, text: str, source: str | None, max_chars: int,
+                        grounder: Grounder) -> Drafts:
+    """The fact passes over every chunk: figure labels (only where the program found figures),
+    then entities. Concurrent where the backend allows."""
     drafts = Drafts()
     pieces = chunks(text, max_chars)
+    found = []
+    for c in casualty_candidates(text, grounder.sentence_spans):
+        if figure_role(text, c) in ("total", "not people"):
+            drafts.figures.append((c, None))  # nothing for the model to attribute
+        else:
+            found.append(c)
+    per_piece: list[list[Candidate]] = [[] for _ in pieces]
+    for c in found:
+        sentence = text[c.start:c.end]
+        home = next((i for i, piece in enumerate(pieces) if sentence in piece), len(pieces) - 1)
+        per_piece[home].append(c)
     limit = asyncio.Semaphore(max(1, backend.profile.concurrency))
 
-    async def run(p: Pass, piece: str) -> None:
+    async def labels(i: int) -> None:
         async with limit:
-            await _ask(backend, p, piece, source, drafts, p.name)
+            await _label_figures(backend, pieces[i], source, per_piece[i], text, drafts)
 
-    # Casualties first for each chunk, then entities: consecutive requests share the article prefix.
-    await asyncio.gather(*(run(p, piece) for piece in pieces for p in (CASUALTIES, ENTITIES)))
+    async def entities(i: int) -> None:
+        async with limit:
+            await _ask(backend, ENTITIES, pieces[i], source, drafts, ENTITIES.name)
+
+    # Per chunk, labels then entities: consecutive requests share the chunk as prompt prefix.
+    jobs = []
+    for i in range(len(pieces)):
+        if per_piece[i]:
+            jobs.append(labels(i))
+        jobs.append(entities(i))
+    await asyncio.gather(*jobs)
     return drafts
 
 

@@ -115,7 +115,7 @@ class Grounder:
         return self.sentence_evidence(Evidence(quote=self.text[start:end], start=start, end=end, match=how))
 
     @cached_property
-    def _sentence_spans(self) -> list[tuple[int, int]]:
+    def sentence_spans(self) -> list[tuple[int, int]]:
         spans = []
         for part in _SEGMENTER.segment(self.text):
             a, b = part.start, part.end
@@ -129,7 +129,7 @@ class Grounder:
         """The sentence(s) holding the evidence, as evidence: the context a figure is checked in."""
         assert ev.start is not None and ev.end is not None
         start, end = ev.start, ev.end
-        for a, b in self._sentence_spans:
+        for a, b in self.sentence_spans:
             if a <= ev.start < b:
                 start = min(start, a)
             if a < ev.end <= b:

@@ -49,7 +49,7 @@ QUALIFIERS = [
 ]
 CUMULATIVE = re.compile(
     r"\b(since (?:(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december|the (?:start|beginning|war|conflict)|it (?:began|erupted|started))|"
-    r"so far|to date|in total|this year|last year|over the (?:past|last)|during the (?:war|conflict))\b",
+    r"so far|to date|in total|in all|over the (?:past|last)|during the (?:war|conflict))\b",
     re.I,
 )
 
@@ -58,7 +58,7 @@ _WORD_NUMBERS = (
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million billion"
 ).split()
-_TOKEN = re.compile(r"\d[\d,.]*(?:-?(?:million|billion))?|[A-Za-z][A-Za-z'\-]*|[,;]")
+_TOKEN = re.compile(r"\d+(?:[,.]\d+)*(?:-?(?:million|billion))?|[A-Za-z][A-Za-z'\-]*|[,;]")
 _DOZEN = re.compile(r"\b(?:(half) a|(a|one|two|three|four|five)) dozen\b", re.I)
 
 
@@ -144,18 +144,27 @@ def find_numbers(text: str) -> list[Mention]:
             if not any(o.start <= m.start() < o.end for o in out):
                 out.append(Mention(None, m.start(), m.end(), m.group(), qual))
     for m in out:
-        m.kind = "year" if _is_year(text, m) else event_kind(text, m)
+        m.kind = "date" if _is_date(text, m) else event_kind(text, m)
     return sorted(out, key=lambda m: m.start)
 
 
 _MONTHS = "january february march april may june july august september october november december"
 
 
-def _is_year(text: str, m: Mention) -> bool:
-    if not (m.value and 1900 <= m.value <= 2100 and re.fullmatch(r"\d{4}", m.text)):
-        return False
-    prev = re.findall(r"[A-Za-z]+", text[max(0, m.start - 12):m.start].lower())
-    return not prev or prev[-1] in _MONTHS.split() + ["in", "since", "of", "by", "until", "from", "to"]
+def _is_date(text: str, m: Mention) -> bool:
+    """Years ("in 2011") and days of months ("Jan. 8", "November 17 and 19", "8 March")."""
+    before = text[max(0, m.start - 24):m.start].lower()
+    prev = re.findall(r"[a-z]+", before)
+    months = _MONTHS.split()
+    is_month = lambda w: any(mo.startswith(w) and len(w) >= 3 for mo in months)  # noqa: E731
+    if m.value and 1900 <= m.value <= 2100 and re.fullmatch(r"\d{4}", m.text):
+        return not prev or is_month(prev[-1]) or prev[-1] in ("in", "since", "of", "by", "until", "from", "to")
+    if m.value and 1 <= m.value <= 31 and m.text.isdigit():
+        # the month directly before ("Jan. 8", "November 17 and 19") or after ("8 March")
+        direct = re.search(r"([a-z]+)\.?\s+(?:\d{1,2}\s+and\s+)?$", before)
+        after = re.match(r"\s+([a-z]+)", text[m.end:m.end + 12].lower())
+        return bool(direct and is_month(direct.group(1))) or bool(after and is_month(after.group(1)))
+    return False
 
 
 def _qualifier_before(text: str, start: int) -> str:
@@ -180,6 +189,10 @@ def event_kind(text: str, mention: Mention) -> str | None:
     if not idx:
         return None
     lo, hi = idx[0], idx[-1]
+    # The noun a figure modifies is what it counts: "six precision strikes" counts strikes.
+    for k in range(hi + 1, min(hi + 3, len(toks))):
+        if _stem_kind(toks[k].low) in ("things", "abduction", "arrest", "displacement", "missing"):
+            return _stem_kind(toks[k].low)
     best: tuple[float, str] | None = None
     for direction, rng in ((-1, range(lo - 1, -1, -1)), (1, range(hi + 1, len(toks)))):
         dist = 0.0
@@ -225,3 +238,84 @@ def vague_mention(text: str, want: str) -> Mention | None:
         if m.value is None and m.kind == want:
             return m
     return None
+
+
+@dataclass
+class Candidate:
+    """A casualty figure the program found: one sentence's death and/or injury mention."""
+
+    start: int  # sentence offsets in the article
+    end: int
+    killed: Mention | None = None
+    wounded: Mention | None = None
+
+    def label(self) -> str:
+        parts = []
+        if self.killed:
+            parts.append(f"{_plain(self.killed.text)} killed")
+        if self.wounded:
+            parts.append(f"{_plain(self.wounded.text)} wounded")
+        return ", ".join(parts)
+
+
+def _plain(figure: str) -> str:
+    return re.sub(r"\s+of$", "", figure)
+
+
+def casualty_candidates(text: str, spans: list[tuple[int, int]]) -> list[Candidate]:
+    """Every death or injury figure in the article, paired per sentence ("2 killed, 6 wounded").
+
+    A death figure followed in the same sentence by an injury figure (with no other death figure
+    between) makes one candidate; every other figure stands alone.
+    """
+    out: list[Candidate] = []
+    for a, b in spans:
+        sentence = text[a:b]
+        current: Candidate | None = None
+        prev_kind, prev_end = None, 0
+        for m in find_numbers(sentence):
+            if m.kind is None and prev_kind in ("death", "injury") and re.search(
+                    r"\b(and|as well as|plus)\b", sentence[prev_end:m.start]):
+                m.kind = prev_kind  # "killing 12 soldiers and at least four people on the ground"
+            prev_kind, prev_end = m.kind, m.end
+            if m.kind not in ("death", "injury"):
+                continue
+            m.start, m.end = m.start + a, m.end + a
+            if m.kind == "death":
+                current = Candidate(a, b, killed=m)
+                out.append(current)
+            elif current is not None and current.wounded is None:
+                current.wounded = m
+                current = None
+            else:
+                out.append(Candidate(a, b, wounded=m))
+                current = None
+    return out
+
+
+
+ANIMALS = re.compile(r"^\W*(?:\w+\W+)?(donkeys?|camels?|cattle|cows?|sheep|goats?|horses?|dogs?|livestock|animals?)\b", re.I)
+PART_BEFORE = re.compile(r"\b(including|among them|of them|of whom)\s+(?:at least |about |some )?$", re.I)
+PART_AFTER = re.compile(r"^\W*(?:\w+\W+){0,3}(among|of) the (dead|killed|victims|wounded|injured)\b", re.I)
+
+
+def figure_role(text: str, c: Candidate) -> str:
+    """What a found figure counts, read from the words around it.
+
+    "total": a running total; "part": part of another figure ("including five children",
+    "three children among the dead"); "not people": "nine donkeys"; else "incident".
+    """
+    mentions = [m for m in (c.killed, c.wounded) if m is not None]
+    first, last = mentions[0], mentions[-1]
+    if ANIMALS.search(text[first.end:first.end + 30]):
+        return "not people"
+    if is_cumulative(text[max(c.start, first.start - 60): min(c.end, last.end + 60)]):
+        return "total"
+    if PART_BEFORE.search(text[max(c.start, first.start - 30):first.start]) or PART_AFTER.search(
+            text[first.end:min(c.end, first.end + 50)]):
+        return "part"
+    # "killed 42 people, including 24 patients and 14 staff": every figure after "including"
+    including = re.search(r"\bincluding\b", text[c.start:first.start])
+    if including and any(m.value for m in find_numbers(text[c.start:c.start + including.start()])):
+        return "part"
+    return "incident"

@@ -6,9 +6,10 @@ import time
 
 from . import extract, prompts
 from .backend import Backend
+from .dateline import find_dateline
 from .grounding import Grounder
 from .schema import Brief, Casualty, Meta, Rejected
-from .verify import check_dateline, check_prose, verify_drafts
+from .verify import check_dateline, check_prose, ground_only, verify_drafts
 
 
 def fact_line(c: Casualty) -> str:
@@ -32,11 +33,11 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     started = time.perf_counter()
     grounder = Grounder(text)
     if mode == "multi":
-        drafts = await extract.extract_facts(backend, text, source, chunk_chars)
+        drafts = await extract.extract_facts(backend, text, source, chunk_chars, grounder)
         t = time.perf_counter()
-        facts = verify_drafts(text, drafts.sections, grounder)
+        facts = verify_drafts(text, drafts.sections, grounder, figures=drafts.figures)
         drafts.timings["verify"] = round(time.perf_counter() - t, 3)
-        lines = [fact_line(c) for c in facts.items["casualties"]]
+        lines = [fact_line(c) for c in facts.items["casualties"] if not c.part_of_larger_figure]
         await extract.extract_overview(backend, text, source, chunk_chars, lines, drafts)
         questions = verify_drafts(text, {"open_questions": drafts.sections.get("open_questions", [])}, grounder)
         facts.items["open_questions"] = questions.items["open_questions"]
@@ -44,21 +45,25 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     elif mode in ("single", "naive"):
         drafts = await (extract.extract_single(backend, text, source) if mode == "single"
                         else extract.extract_naive(backend, text))
-        facts = verify_drafts(text, drafts.sections, grounder)
+        facts = (verify_drafts(text, drafts.sections, grounder) if mode == "single"
+                 else ground_only(text, drafts.sections, grounder))
     else:
         raise ValueError(f"unknown mode {mode!r}")
 
     overview = drafts.overview
     assert overview is not None
-    headline, summary = check_prose(overview.headline, overview.summary, text,
-                                    facts.items["casualties"], facts)
+    if mode == "naive":
+        headline, summary = overview.headline, overview.summary
+    else:
+        headline, summary = check_prose(overview.headline, overview.summary, text,
+                                        facts.items["casualties"], facts)
     if headline is None:
         headline = _fallback_headline(text)
     drafts.timings["total"] = round(time.perf_counter() - started, 3)
     return Brief(
         headline=headline,
         summary=summary,
-        dateline=check_dateline(overview.dateline, text),
+        dateline=find_dateline(text) or check_dateline(getattr(overview, "dateline", None), text),
         actors=facts.items["actors"],
         assets=facts.items["assets"],
         bases=facts.items["bases"],

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel
 
-from .schema import DRAFTS
+from .schema import prompt_models
 
 PROMPT_SERIES = "1"
 
@@ -74,7 +74,7 @@ def _type_text(annotation: Any) -> str:
 @cache
 def field_guidance(section: str) -> str:
     """One line per field of the section's draft model: name, type, description (from the model)."""
-    model = DRAFTS[section]
+    model = prompt_models()[section]
     lines = []
     for name, info in model.model_fields.items():
         desc = info.description or ""
@@ -85,10 +85,10 @@ def field_guidance(section: str) -> str:
 def messages(task_template: str, text: str, source: str | None = None, **context: Any) -> list[dict[str, str]]:
     """Chat messages for one pass.
 
-    Order matters for speed. The system prompt is static (rules, every task's instructions and
-    examples), then comes the article, then a one-line task order. llama.cpp reuses the longest
-    common prefix of consecutive requests, so the static part is read once per run and the article
-    once per article; each further pass costs only its task line.
+    Order matters for speed: the static system prompt first, then the article, then the task.
+    llama.cpp reuses the longest common prefix of consecutive requests, so the system prompt is
+    read once per run, the article once per article, and each further pass reads only its task.
+    (A small model follows a task written after the article far better than one written before.)
     """
     user = render("article.j2", text=text, source=source) + "\n\n" + render(task_template, **context)
     return [{"role": "system", "content": render("system.j2")}, {"role": "user", "content": user}]

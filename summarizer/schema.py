@@ -72,6 +72,8 @@ class Casualty(_Model):
     location: str | None = Field(None, max_length=80, description="Where it happened.")
     perpetrator: str | None = Field(None, max_length=80, description="Who caused it, as reported; else null.")
     reported_by: str | None = Field(None, max_length=80, description="Who gives the figure; null if the article itself.")
+    part_of_larger_figure: bool = Field(
+        False, description="True when the figure is part of another report's toll, e.g. 'three children among the dead'.")
     evidence: list[Evidence] = Field(default_factory=list)
 
 
@@ -185,10 +187,37 @@ DRAFTS: dict[str, type[BaseModel]] = {
 }
 
 
-def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None = None) -> type[BaseModel]:
+# The casualties pass attributes figures the program found; it never writes a number.
+FigureLabel = create_model(
+    "FigureLabel",
+    __config__=ConfigDict(extra="ignore"),
+    victims=(Victims, Casualty.model_fields["victims"]),
+    location=(str | None, Casualty.model_fields["location"]),
+    perpetrator=(str | None, Casualty.model_fields["perpetrator"]),
+    reported_by=(str | None, Casualty.model_fields["reported_by"]),
+)
+
+
+def figure_labels(n: int) -> type[BaseModel]:
+    """The answer to the casualties pass: exactly one label per figure found (the grammar enforces n)."""
+    return create_model(
+        "FigureLabels", __config__=ConfigDict(extra="ignore"),
+        figures=(list[FigureLabel], Field(min_length=n, max_length=n)),
+    )
+
+
+def prompt_models() -> dict[str, type[BaseModel]]:
+    """Models whose fields the prompts describe, by the name templates use."""
+    return {**DRAFTS, "figure_labels": FigureLabel}
+
+
+def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None = None,
+                  at_least: dict[str, int] | None = None) -> type[BaseModel]:
     """A response model holding lists of drafts for the named sections (one extraction pass)."""
+    low = at_least or {}
     fields: dict[str, Any] = {
-        s: (list[DRAFTS[s]], Field(default_factory=list, max_length=SECTION_LIMITS[s])) for s in sections
+        s: (list[DRAFTS[s]], Field(default_factory=list, min_length=low.get(s, 0), max_length=SECTION_LIMITS[s]))
+        for s in sections
     }
     fields.update(extra or {})
     return create_model(name, __config__=ConfigDict(extra="ignore"), **fields)

@@ -12,16 +12,18 @@ Checks, all done by the program:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pysbd
+from rapidfuzz import fuzz
 from pydantic import BaseModel
 
 from .grounding import Grounder, fold
-from .numbers import find_numbers, figure_check, is_cumulative, vague_mention
+from .numbers import Candidate, figure_check, figure_role, find_numbers, is_cumulative, vague_mention
 from .schema import (
-    ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Casualty, CasualtyConflict, Dateline, Evidence,
+    DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Casualty, CasualtyConflict, Dateline, Evidence,
     Rejected,
 )
 
@@ -39,12 +41,21 @@ class Verified:
         self.rejected.append(Rejected(section=section, item=data, reason=reason))
 
 
-def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Grounder | None = None) -> Verified:
-    """Verify every drafted item of every section against the article text."""
+def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Grounder | None = None,
+                  figures: Sequence[tuple[Candidate, BaseModel | None]] = ()) -> Verified:
+    """Verify every drafted item of every section against the article text.
+
+    `figures` are casualty figures the program found, with the model's labels; `drafts` may also
+    hold casualties the model proposed itself (single mode), which are checked figure by figure.
+    """
     g = grounder or Grounder(text)
     out = Verified()
     for section in NAMED_SECTIONS:
         _named(section, drafts.get(section, []), g, out)
+    if figures:  # the pipeline's mode: add the bases the program finds by pattern
+        _named("bases", program_bases(g), g, out)
+    for candidate, label in figures:
+        _labelled_figure(candidate, label, g, out)
     for d in drafts.get("casualties", []):
         _casualty(d, g, out)
     for d in drafts.get("background_figures", []):
@@ -60,21 +71,77 @@ def _key(s: str | None) -> str:
     return re.sub(r"^(the|a|an) ", "", fold(s or ""))
 
 
+GENERIC_WORDS = re.compile(r"\b(air ?base|base|airfield|air field|air station|camp|facility)\b", re.I)
+
+
 def _named(section: str, drafts: list[BaseModel], g: Grounder, out: Verified) -> None:
     model = ITEM_MODELS[section]
-    seen: set[str] = set()
+    seen: set[str] = {_core(i.name) for i in out.items[section]}
     for d in drafts:
         data = d.model_dump()
         name = (data.get("name") or "").strip()
-        key = _key(name)
-        if not key or key in seen:
+        parts = [name]
+        if section == "actors" and " and " in name:
+            # "Islamic State and Jabhat Fatah al-Sham" is two actors, when both are named so
+            split = [p.strip(" ,") for p in re.split(r"\band\b", name) if p.strip(" ,")]
+            if all(g.locate_name(p) is not None for p in split):
+                parts = split
+        if section == "assets" and GENERIC_WORDS.search(name):
+            out.reject(section, data, "a base or facility, not an asset")
             continue
-        ev = g.locate_name(name)
-        if ev is None:
-            out.reject(section, data, "name not found in the article")
+        for part in parts:
+            key = _core(part)
+            if not key or any(key == k or fuzz.ratio(key, k) >= 90 for k in seen):
+                continue
+            ev = g.locate_name(part)
+            if ev is None and section in ("bases", "assets") and _core(part) != _key(part):
+                ev = g.locate_name(GENERIC_WORDS.sub("", part).strip())  # "Hamedan airbase" -> "Hamedan"
+            if ev is None:
+                out.reject(section, {**data, "name": part}, "name not found in the article")
+                continue
+            seen.add(key)
+            out.items[section].append(model(**{**data, "name": part}, evidence=[ev]))
+
+
+def _core(name: str) -> str:
+    return _key(GENERIC_WORDS.sub("", name)) or _key(name)
+
+
+BASE_PATTERN = re.compile(
+    r"\b(?:(?:Camp|Fort|Naval Station|Naval Air Station|Joint Base) [A-Z][\w'-]+"
+    r"|(?:[A-Z][\w'-]+ ){1,3}(?:[Aa]ir ?[Bb]ase|[Aa]irbase|[Aa]irfield|[Bb]ase)\b)")
+_NOT_NAMES = {"the", "a", "an", "its", "their", "this", "that", "military", "new", "main", "iranian",
+              "russian", "american", "u.s.", "us", "our", "his", "her", "an", "one"}
+
+
+def program_bases(g: Grounder) -> list[BaseModel]:
+    """Bases named in the text by pattern ("X air base", "Camp X", "Fort X"): found without the model."""
+    found = []
+    for m in BASE_PATTERN.finditer(g.text):
+        line = g.text[g.text.rfind("\n", 0, m.start()) + 1: (g.text.find("\n", m.end()) + 1 or len(g.text) + 1) - 1]
+        words = m.group().split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if len(words) < 2 or _is_title(line) or _is_country_word(words[0]):
             continue
-        seen.add(key)
-        out.items[section].append(model(**data, evidence=[ev]))
+        found.append(DRAFTS["bases"](name=" ".join(words)))
+    return found
+
+
+def _is_title(line: str) -> bool:
+    """A headline in title case ("Al-Shabab Attacks African Union Base"), where capitals say nothing."""
+    words = [w for w in line.split() if w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
+_COUNTRIES = {"iran", "iraq", "syria", "russia", "israel", "turkey", "yemen", "somalia", "afghanistan",
+              "ukraine", "china", "america", "kenya", "libya", "u.s", "us", "nato", "saudi"}
+
+
+def _is_country_word(word: str) -> bool:
+    """'Iran base', 'Syrian air base': a reference to some base of a country, not a base's name."""
+    w = word.lower().strip(".")
+    return w in _COUNTRIES or w.endswith(("ian", "ese", "ish", "ean")) or (w.endswith("i") and len(w) > 4)
 
 
 def _quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
@@ -86,6 +153,31 @@ def _quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
     if any(ev.start == e.evidence[0].start for e in out.items[section]):
         return  # same quote already used: a duplicate from an overlapping chunk
     out.items[section].append(ITEM_MODELS[section](**data, evidence=[ev]))
+
+
+def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Verified) -> None:
+    """A program-found figure, with the model's attribution (victims, place, perpetrator, source)."""
+    ev = Evidence(quote=g.text[c.start:c.end], start=c.start, end=c.end, match="exact")
+    lab = label.model_dump() if label is not None else {"victims": "unknown"}
+    counts = figure_role(g.text, c)
+    if counts == "not people":
+        out.reject("casualties", {"figure": c.label(), "quote": ev.quote}, "the figure counts animals, not people")
+        return
+    if counts == "total":
+        for m, what in ((c.killed, "killed"), (c.wounded, "wounded")):
+            if m is not None:
+                figure = m.text if m.qualifier in ("exact", "unknown") else f"{m.qualifier} {m.text}"
+                out.items["background_figures"].append(
+                    BackgroundFigure(figure=figure, about=f"people {what} (running total)", evidence=[ev]))
+        return
+    first = c.killed or c.wounded
+    assert first is not None
+    out.items["casualties"].append(Casualty(
+        killed=c.killed.value if c.killed else None,
+        wounded=c.wounded.value if c.wounded else None,
+        qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
+        part_of_larger_figure=counts == "part",
+        evidence=[ev], **lab))
 
 
 def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
@@ -139,35 +231,68 @@ def _mentions_harm(text: str) -> bool:
 
 
 def _dedupe_casualties(out: Verified) -> None:
+    """One report per figure and source: a repeat (same figures, victims and source, or one source
+    unnamed) is merged into the first, keeping every piece of evidence."""
     kept: list[Casualty] = []
     for c in out.items["casualties"]:
-        same = [k for k in kept if (k.killed, k.wounded) == (c.killed, c.wounded)
-                and _overlap(k.evidence[0], c.evidence[0])]
-        if not same:
+        twin = next((k for k in kept if _same_report(k, c)), None)
+        if twin is None:
             kept.append(c)
+            continue
+        twin.reported_by = twin.reported_by or c.reported_by
+        twin.location = twin.location or c.location
+        twin.evidence += [e for e in c.evidence if not any(_overlap(e, t) for t in twin.evidence)]
     out.items["casualties"] = kept
+
+
+def _same_report(a: Casualty, b: Casualty) -> bool:
+    if (a.killed, a.wounded) != (b.killed, b.wounded) or a.killed is None and a.wounded is None:
+        return False
+    if _overlap(a.evidence[0], b.evidence[0]):
+        return True
+    ra, rb = _key(a.reported_by), _key(b.reported_by)
+    return a.victims == b.victims and (ra == rb or not ra or not rb)
 
 
 def _overlap(a: Evidence, b: Evidence) -> bool:
     return a.start is not None and b.start is not None and a.start < (b.end or 0) and b.start < (a.end or 0)
 
 
+def _disagree(a: Casualty, b: Casualty) -> bool:
+    """Two sources' different killed figures for what looks like the same incident."""
+    if a.part_of_larger_figure or b.part_of_larger_figure or a.killed is None or b.killed is None:
+        return False
+    if a.killed == b.killed or _key(a.reported_by) == _key(b.reported_by):
+        return False
+    if "unknown" not in (a.victims, b.victims) and a.victims != b.victims:
+        return False
+    la, lb = _key(a.location), _key(b.location)
+    same_place = bool(la and lb and (la in lb or lb in la))
+    same_sentence = _overlap(a.evidence[0], b.evidence[0]) if a.evidence and b.evidence else False
+    return same_place or same_sentence
+
+
 def find_conflicts(casualties: list[Casualty]) -> list[CasualtyConflict]:
-    """Reports of one place's toll from different sources that disagree on the killed figure."""
-    groups: dict[str, list[int]] = {}
+    """Groups of reports whose sources disagree on one incident's death toll.
+
+    The headline figure is the most conservative (lowest) of them, as conflict datasets do.
+    """
+    groups: list[list[int]] = []
     for i, c in enumerate(casualties):
-        if c.killed is not None and c.location:
-            groups.setdefault(_key(c.location), []).append(i)
+        for group in groups:
+            if any(_disagree(casualties[j], c) for j in group):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
     conflicts = []
-    for idx in groups.values():
-        figures = {casualties[i].killed for i in idx}
-        sources = {_key(casualties[i].reported_by) for i in idx}
-        if len(figures) > 1 and len(sources) > 1:
-            low = min(f for f in figures if f is not None)
-            note = "; ".join(f"{casualties[i].reported_by or 'the article'}: {casualties[i].killed} killed"
-                             for i in idx)
-            conflicts.append(CasualtyConflict(location=casualties[idx[0]].location, reports=idx,
-                                              headline_killed=low, note=note))
+    for idx in (g for g in groups if len(g) > 1):
+        low = min(casualties[i].killed for i in idx if casualties[i].killed is not None)
+        note = "; ".join(f"{casualties[i].reported_by or 'the article'}: "
+                         f"{'' if casualties[i].qualifier in ('exact', 'unknown') else casualties[i].qualifier + ' '}"
+                         f"{casualties[i].killed} killed" for i in idx)
+        conflicts.append(CasualtyConflict(location=casualties[idx[0]].location, reports=idx,
+                                          headline_killed=low, note=note))
     return conflicts
 
 
@@ -212,3 +337,17 @@ def check_dateline(dateline: Dateline | None, text: str) -> Dateline | None:
     date = dateline.date if dateline.date and dateline.date[:4] in text else None
     place = dateline.place if dateline.place and fold(dateline.place) in fold(text) else None
     return Dateline(date=date, place=place) if date or place else None
+
+
+def ground_only(text: str, drafts: dict[str, list[BaseModel]], grounder: Grounder | None = None) -> Verified:
+    """The unverified reading, for comparison (the naive baseline): every proposed item is kept as
+    the model wrote it, with evidence located where it can be and marked ungrounded where not."""
+    g = grounder or Grounder(text)
+    out = Verified()
+    for section, model in ITEM_MODELS.items():
+        for d in drafts.get(section, []):
+            data = d.model_dump()
+            quote = data.pop("quote", None) or data.get("name") or ""
+            ev = (g.locate_name(quote) if section in NAMED_SECTIONS else g.locate(quote)) or Evidence(quote=quote)
+            out.items[section].append(model.model_validate({**data, "evidence": [ev]}))
+    return out
