@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +33,9 @@ from .errors import BackendError
 from .schema import Usage
 
 T = TypeVar("T", bound=BaseModel)
+# instructor logs each failed attempt as a warning; with no handler Python would print it to
+# stderr. The library never prints: failures reach the caller as one BackendError.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 Shape = Literal["json_schema", "json_object_schema"]
 
 

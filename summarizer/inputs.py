@@ -22,12 +22,16 @@ def decode(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        best = from_bytes(data).best()
+        matches = from_bytes(data)
+        best = matches.best()
         if best is None or best.encoding is None:
             raise InputError(
                 f"{name}: not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at offset {exc.start}) "
                 "and no other text encoding fits") from None
-        text = str(best)
+        # Short Western text fits several code pages equally; prefer Windows-1252 when it fits.
+        western = any("cp1252" in m.could_be_from_charset for m in matches)
+        encoding = "cp1252" if western else best.encoding
+        text = data.decode(encoding)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name}: empty article (whitespace only)")
