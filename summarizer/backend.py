@@ -75,7 +75,7 @@ class RetryPolicy:
 
     def wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        retry_after = _retry_after(exc)
+        retry_after = _retry_after(_root(exc)) if exc is not None else None
         if retry_after is not None:
             return min(retry_after, self.retry_after_max)
         return min(self.backoff_initial * 2 ** (state.attempt_number - 1), self.backoff_max)
@@ -127,7 +127,7 @@ def describe(exc: BaseException, base_url: str, attempts: int) -> str:
     if isinstance(root, openai.NotFoundError):
         return f"backend at {base_url} answered 404: wrong --base-url or unknown --model"
     if isinstance(root, openai.APIStatusError):
-        msg = _short(root.message)
+        msg = _short(_error_message(root))
         return f"backend at {base_url} answered HTTP {root.status_code}: {msg} (after {attempts} attempts)"
     if isinstance(exc, IncompleteOutputException):
         return "the model's output was cut off by the length limit (finish_reason 'length')"
@@ -135,6 +135,18 @@ def describe(exc: BaseException, base_url: str, attempts: int) -> str:
         inner = exc.__cause__ or exc
         return f"the model's output failed validation after {exc.n_attempts} tries: {_short(str(inner))}"
     return f"backend call failed: {type(exc).__name__}: {_short(str(exc))}"
+
+
+def _error_message(exc: openai.APIStatusError) -> str:
+    """The server's own words ({"error": {"message": ...}}), not openai's wrapper text."""
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+        if isinstance(body.get("message"), str):
+            return body["message"]
+    return exc.message
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -201,7 +213,7 @@ class Backend:
                         model=self.model,
                         messages=messages,
                         response_model=response_model,
-                        max_retries=self.policy.reasks + 1,
+                        max_retries=self.policy.reasks,  # re-asks after the first answer
                         temperature=self.temperature,
                         max_tokens=max_tokens,
                         **self._shape_kwargs(response_model),

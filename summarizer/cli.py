@@ -146,6 +146,7 @@ def eval_cmd(
     labels: Annotated[Path, typer.Argument(help="JSON Lines of labeled articles (see devset/).")],
     modes: Annotated[str, typer.Option(help="Comma-separated: multi (the pipeline), single, naive (one plain call).")] = "multi",
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+    progress_out: Annotated[Optional[Path], typer.Option("--progress", help="Append each article's score here as it is done (JSON Lines).")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N articles.")] = None,
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None, profile: ProfileOpt = None,
 ) -> None:
@@ -166,6 +167,9 @@ def eval_cmd(
     results = {}
 
     def show(sc) -> None:
+        if progress_out is not None:
+            with progress_out.open("a", encoding="utf-8") as f:
+                f.write(sc.model_dump_json() + "\n")
         status = "failed: " + (sc.error or "") if not sc.ok else (
             f"figures {sc.primary_matched}/{sc.primary_gold} primary, {sc.all_matched}/{sc.all_gold} all, "
             f"extra {sc.extra_figures}, unsupported {sc.unsupported_figures}; "
@@ -174,8 +178,7 @@ def eval_cmd(
 
     async def go() -> None:
         async with Summarizer(settings, progress=info) as s:
-            for m in wanted:
-                results[m] = await run_eval(s, items, m, on_score=show)
+            results.update(await run_eval(s, items, wanted, on_score=show))
 
     asyncio.run(go())
     table = Table(title=f"{labels} ({len(items)} articles)")
@@ -221,6 +224,10 @@ def model_serve(
     port: Annotated[Optional[int], typer.Option(help="Port on 127.0.0.1; default: a free one.")] = None,
 ) -> None:
     """Run the embedded llama.cpp server in the foreground until Ctrl-C."""
+    import signal
+
+    # SIGTERM (kill, a supervisor) stops the server cleanly, like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     spec = local_model.spec_for(name)
     local_model.install(spec, progress=info)
     with local_model.LocalServer(spec, port=port) as server:
@@ -230,6 +237,10 @@ def model_serve(
             server.proc.wait()
         except KeyboardInterrupt:
             pass
+
+
+from .cli_daily import daily  # noqa: E402
+app.command("daily")(friendly(daily))
 
 
 def main() -> None:

@@ -139,24 +139,28 @@ def totals(scores: list[Score]) -> dict[str, Any]:
     }
 
 
-async def run_eval(summarizer: Any, labels: list[tuple[Label, Path]], mode: str,
-                   on_score: Callable[[Score], None] = lambda _s: None) -> list[Score]:
-    """Brief every labeled article in `mode` and score it; a failed article is scored as failed."""
+async def run_eval(summarizer: Any, labels: list[tuple[Label, Path]], modes: list[str],
+                   on_score: Callable[[Score], None] = lambda _s: None) -> dict[str, list[Score]]:
+    """Brief every labeled article in each mode and score it; a failed article is scored as failed.
+
+    Modes alternate per article, so partial results (on_score) stay comparable side by side.
+    """
     from .errors import SummarizerError
 
-    scores = []
+    results: dict[str, list[Score]] = {m: [] for m in modes}
     for label, path in labels:
-        started = time.perf_counter()
-        try:
-            text = decode(path.read_bytes(), str(path))
-            brief = await summarizer.asummarize(text, source=str(path), mode=mode)
-            sc = score(brief, label, mode)
-        except (SummarizerError, OSError) as exc:
-            sc = Score(id=label.id, mode=mode, ok=False, error=str(exc),
-                       seconds=round(time.perf_counter() - started, 1))
-        scores.append(sc)
-        on_score(sc)
-    return scores
+        for mode in modes:
+            started = time.perf_counter()
+            try:
+                text = decode(path.read_bytes(), str(path))
+                brief = await summarizer.asummarize(text, source=str(path), mode=mode)
+                sc = score(brief, label, mode)
+            except (SummarizerError, OSError) as exc:
+                sc = Score(id=label.id, mode=mode, ok=False, error=str(exc),
+                           seconds=round(time.perf_counter() - started, 1))
+            results[mode].append(sc)
+            on_score(sc)
+    return results
 
 
 def report_json(results: dict[str, list[Score]]) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from . import prompts
 from .backend import Backend
 from .grounding import Grounder
+from .injection import injected_spans
 from .numbers import Candidate, casualty_candidates, figure_role
 from .schema import Brief, Dateline, Usage, figure_labels, section_draft
 
@@ -134,7 +135,9 @@ async def extract_facts(backend: Backend, text: str, source: str | None, max_cha
     drafts = Drafts()
     pieces = chunks(text, max_chars)
     found = []
-    for c in casualty_candidates(text, grounder.sentence_spans):
+    # Figures in sentences that address the model are never offered to it (injection.py).
+    spans = [sp for sp in grounder.sentence_spans if sp not in injected_spans(text, grounder.sentence_spans)]
+    for c in casualty_candidates(text, spans):
         if figure_role(text, c) in ("total", "not people"):
             drafts.figures.append((c, None))  # nothing for the model to attribute
         else:

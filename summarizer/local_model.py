@@ -192,19 +192,20 @@ class LocalServer:
                 "the embedded backend needs llama-cpp-python[server]; run ./bootstrap "
                 "or give --base-url for another OpenAI-compatible server"
             ) from None
+        if self.port is not None and _port_in_use(self.port):
+            raise ModelError(f"port {self.port} is already in use on 127.0.0.1; pick another with --port")
         path = model_path(self.spec)
         if not is_installed(self.spec):
             raise ModelError(f"model not installed; run `summarizer model install` (would be at {path})")
         if self.port is None:
             self.port = free_port()
-        elif _port_in_use(self.port):
-            raise ModelError(f"port {self.port} is already in use on 127.0.0.1; pick another with --port")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(path),
                "--model_alias", self.spec.name, "--host", "127.0.0.1", "--port", str(self.port),
                "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads)]
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_die_with_parent)
         log.close()
         atexit.register(self.stop)
         self._wait_ready()
@@ -247,6 +248,16 @@ class LocalServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if our process dies without stopping it (kill -9, crash),
+    so no orphaned server keeps a port and two CPU cores busy."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _port_in_use(port: int) -> bool:

@@ -12,6 +12,9 @@ from .schema import Brief, Casualty, Meta, Rejected
 from .verify import check_dateline, check_prose, ground_only, verify_drafts
 
 
+MAX_FACTS = 6
+
+
 def fact_line(c: Casualty) -> str:
     """A verified casualty figure as the overview pass is shown it."""
     parts = []
@@ -37,7 +40,10 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         t = time.perf_counter()
         facts = verify_drafts(text, drafts.sections, grounder, figures=drafts.figures)
         drafts.timings["verify"] = round(time.perf_counter() - t, 3)
-        lines = [fact_line(c) for c in facts.items["casualties"] if not c.part_of_larger_figure]
+        # The largest few are enough for a headline and summary; a long list only costs time.
+        main = sorted((c for c in facts.items["casualties"] if not c.part_of_larger_figure),
+                      key=lambda c: -(c.killed or 0) - (c.wounded or 0))[:MAX_FACTS]
+        lines = [fact_line(c) for c in main]
         await extract.extract_overview(backend, text, source, chunk_chars, lines, drafts)
         questions = verify_drafts(text, {"open_questions": drafts.sections.get("open_questions", [])}, grounder)
         facts.items["open_questions"] = questions.items["open_questions"]

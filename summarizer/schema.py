@@ -225,4 +225,7 @@ def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None =
 
 def export_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schema documents for report tools in other languages, by file name."""
-    return {"brief.schema.json": Brief.model_json_schema(mode="serialization")}
+    from .daily_schema import DailyBrief  # daily_schema builds on this module
+
+    return {"brief.schema.json": Brief.model_json_schema(mode="serialization"),
+            "daily_brief.schema.json": DailyBrief.model_json_schema(mode="serialization")}

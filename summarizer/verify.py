@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from pydantic import BaseModel
 
 from .grounding import Grounder, fold
+from .injection import injected_spans, overlaps
 from .numbers import Candidate, figure_check, figure_role, find_numbers, is_cumulative, vague_mention
 from .schema import (
     DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Casualty, CasualtyConflict, Dateline, Evidence,
@@ -62,9 +63,26 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
         _quoted("background_figures", d, g, out)
     for d in drafts.get("open_questions", []):
         _quoted("open_questions", d, g, out)
+    _drop_injected(g, out)
     _dedupe_casualties(out)
     out.conflicts = find_conflicts(out.items["casualties"])
     return out
+
+
+def _drop_injected(g: Grounder, out: Verified) -> None:
+    """No item may rest on a sentence that addresses the model (see injection.py)."""
+    bad = injected_spans(g.text, g.sentence_spans)
+    if not bad:
+        return
+    for section, items in out.items.items():
+        kept = []
+        for item in items:
+            if all(overlaps(e.start, e.end, bad) for e in item.evidence):
+                out.reject(section, item, "its evidence is text addressed to the model (possible prompt injection)")
+            else:
+                item.evidence = [e for e in item.evidence if not overlaps(e.start, e.end, bad)]
+                kept.append(item)
+        out.items[section] = kept
 
 
 def _key(s: str | None) -> str:

@@ -28,6 +28,7 @@ def vcr_config():
         "filter_headers": SECRET_HEADERS,
         "match_on": ["method", "path", "body"],
         "decode_compressed_response": True,
+        "allow_playback_repeats": True,  # the same request (e.g. CLI, then library) gets the same answer
     }
 
 

@@ -26,6 +26,39 @@ class Fault:
     seconds: float = 0.0
 
 
+def minimal_instance(schema: dict[str, Any], defs: dict[str, Any] | None = None) -> Any:
+    """The smallest JSON value valid under `schema` (as pydantic writes schemas): what a fake
+    backend answers when a test needs any schema-valid answer, not a model's."""
+    defs = defs if defs is not None else schema.get("$defs", {})
+    if "$ref" in schema:
+        return minimal_instance(defs[schema["$ref"].split("/")[-1]], defs)
+    if "anyOf" in schema:
+        options = schema["anyOf"]
+        return None if {"type": "null"} in options else minimal_instance(options[0], defs)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: minimal_instance(props[k], defs) for k in schema.get("required", [])}
+    if kind == "array":
+        return [minimal_instance(schema.get("items", {}), defs) for _ in range(schema.get("minItems", 0))]
+    if kind == "string":
+        return "fake text"[: schema.get("maxLength", 9)]
+    if kind == "integer":
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    return None
+
+
+def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    fmt = body.get("response_format") or {}
+    return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+
+
 def recorded_response(cassette: Path, index: int = 0) -> dict[str, Any]:
     """The JSON body of interaction `index` of a recorded cassette."""
     data = yaml.safe_load(cassette.read_text(encoding="utf-8"))
@@ -33,7 +66,8 @@ def recorded_response(cassette: Path, index: int = 0) -> dict[str, Any]:
 
 
 class FakeOpenAI:
-    def __init__(self, script: list[Fault], ok_body: dict[str, Any]):
+    def __init__(self, script: list[Fault], ok_body: dict[str, Any] | None = None):
+        """ok_body None: every "ok" answer is the minimal instance of the requested schema."""
         self.script = list(script)
         self.ok_body = ok_body
         self.requests: list[dict[str, Any]] = []
@@ -53,7 +87,7 @@ class FakeOpenAI:
                 fake.requests.append({"body": body, "headers": dict(self.headers)})
                 fake.times.append(time.monotonic())
                 step = fake.script.pop(0) if fake.script else Fault("ok")
-                fake.respond(self, step)
+                fake.respond(self, step, body)
 
             def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
                 self._raw(status, json.dumps(obj).encode(), headers)
@@ -72,8 +106,8 @@ class FakeOpenAI:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def respond(self, h: Any, step: Fault) -> None:
-        body = json.loads(json.dumps(self.ok_body))
+    def respond(self, h: Any, step: Fault, request: dict[str, Any]) -> None:
+        body = json.loads(json.dumps(self.ok_body)) if self.ok_body else self.synthetic(request)
         if step.kind == "ok":
             h._json(200, body)
         elif step.kind == "status":
@@ -100,6 +134,15 @@ class FakeOpenAI:
             h._raw(200, b"<html>gateway says hi</html>")
         else:
             raise ValueError(step.kind)
+
+    @staticmethod
+    def synthetic(request: dict[str, Any]) -> dict[str, Any]:
+        schema = schema_of(request)
+        content = json.dumps(minimal_instance(schema)) if schema else "ok"
+        return {"id": "fake", "object": "chat.completion", "created": 0, "model": request.get("model", "fake"),
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": content}}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
 
     @property
     def base_url(self) -> str:

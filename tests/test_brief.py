@@ -39,7 +39,8 @@ def assert_figures_stated(brief: Brief) -> None:
                 assert figure_check(value, quote, kind)[0] is not None, (value, quote)
 
 
-@pytest.mark.vcr(CASSETTE)
+@pytest.mark.default_cassette(CASSETTE)
+@pytest.mark.vcr
 def test_cli_json_brief_is_schema_valid_and_grounded():
     result = CliRunner().invoke(app, ["brief", str(SHORT_ARTICLE), "--format", "json", *CLI_FLAGS])
     assert result.exit_code == 0, result.output
@@ -51,7 +52,8 @@ def test_cli_json_brief_is_schema_valid_and_grounded():
     assert brief.meta.source == str(SHORT_ARTICLE)
 
 
-@pytest.mark.vcr(CASSETTE)
+@pytest.mark.default_cassette(CASSETTE)
+@pytest.mark.vcr
 def test_cli_markdown_to_file(tmp_path):
     out = tmp_path / "brief.md"
     result = CliRunner().invoke(app, ["brief", str(SHORT_ARTICLE), "-o", str(out), *CLI_FLAGS])
@@ -60,14 +62,16 @@ def test_cli_markdown_to_file(tmp_path):
     assert md.startswith("# ") and "## Actors" in md and "| Evidence |" in md
 
 
-@pytest.mark.vcr(CASSETTE)
+@pytest.mark.default_cassette(CASSETTE)
+@pytest.mark.vcr
 def test_cli_reads_stdin():
     result = CliRunner().invoke(app, ["brief", "-", "--format", "json", *CLI_FLAGS], input=TEXT)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["meta"]["source"] == "stdin"
 
 
-@pytest.mark.vcr(CASSETTE)
+@pytest.mark.default_cassette(CASSETTE)
+@pytest.mark.vcr
 def test_library_summarize_matches_cli(backend_settings):
     brief = summarize(TEXT, source=str(SHORT_ARTICLE), **backend_settings)
     assert_grounded(brief, TEXT)
@@ -76,7 +80,8 @@ def test_library_summarize_matches_cli(backend_settings):
     assert again.model_dump(exclude={"meta"}) == brief.model_dump(exclude={"meta"})
 
 
-@pytest.mark.vcr(CASSETTE)
+@pytest.mark.default_cassette(CASSETTE)
+@pytest.mark.vcr
 def test_library_async_twin(backend_settings):
     brief = asyncio.run(asummarize(TEXT, source=str(SHORT_ARTICLE), **backend_settings))
     assert_grounded(brief, TEXT)

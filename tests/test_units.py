@@ -130,3 +130,45 @@ def test_long_articles_are_chunked_with_overlap_and_nothing_dropped():
         assert any(p in piece for piece in pieces)
     assert pieces[0].splitlines()[-1] == pieces[1].splitlines()[0]  # one paragraph of overlap
     assert chunks("short", 1000) == ["short"]
+
+
+@pytest.mark.parametrize("sentence,role", [
+    ("The strike killed 42 people, including 24 patients and 14 staff, MSF said.", ["incident", "part", "part"]),
+    ("The raids killed 19 civilians, including three children among the dead.", ["incident", "part"]),
+    ("The war has killed more than 290,000 people since it erupted in March 2011.", ["total"]),
+    ("Militants shot and killed nine donkeys carrying goods.", ["not people"]),
+    ("Earlier this year, militants killed 9 people in the same town.", ["incident"]),
+])
+def test_figure_roles_are_read_from_the_words_around_them(sentence, role):
+    from summarizer.numbers import casualty_candidates, figure_role
+    g = Grounder(sentence)
+    assert [figure_role(sentence, c) for c in casualty_candidates(sentence, g.sentence_spans)] == role
+
+
+def test_figures_pair_deaths_with_injuries_and_coordinated_counts():
+    from summarizer.numbers import casualty_candidates
+    text = ("The Pentagon said 13 U.S. service members were killed and 18 were wounded. "
+            "In March a crash killed 12 soldiers on board and at least four people on the ground. "
+            "The blast on Jan. 8 hit the base.")
+    g = Grounder(text)
+    got = [(c.killed and c.killed.value, c.wounded and c.wounded.value) for c in casualty_candidates(text, g.sentence_spans)]
+    assert got == [(13, 18), (12, None), (4, None)]
+
+
+def test_dateline_is_read_from_the_opening():
+    from summarizer.dateline import find_dateline
+    assert find_dateline("date 2016-08-16 MOSCOW \u2014 Russia said Tuesday...").model_dump() == {
+        "date": "2016-08-16", "place": "MOSCOW"}
+    assert find_dateline("KABUL, Aug. 27, 2021 \u2014 A suicide bomber struck...").model_dump() == {
+        "date": "2021-08-27", "place": "KABUL"}
+    assert find_dateline("By CJTF - Operation Inherent Resolve News Release") is None
+    assert find_dateline("Gunmen attacked a market.") is None
+
+
+def test_bases_found_by_pattern_skip_headlines_and_country_references():
+    from summarizer.verify import program_bases
+    text = ("Al-Shabab Attacks African Union Base\n\nJets flew from the Hamedan base in Iran. "
+            "The use of the Iran base helps Moscow. Troops at Camp Arifjan and Fort Stewart deployed; "
+            "a Syrian air base and Shayrat air base were hit.")
+    assert [b.name for b in program_bases(Grounder(text))] == [
+        "Hamedan base", "Camp Arifjan", "Fort Stewart", "Shayrat air base"]

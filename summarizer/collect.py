@@ -1,0 +1,190 @@
+"""Gather the articles of a daily run from files, directories, globs and JSON Lines.
+
+Plain text and saved HTML pages both work; article text is pulled out of HTML by trafilatura.
+Nothing here is fatal: an input that cannot be read becomes an `Article` carrying its error, so the
+run reports it alongside the others.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .inputs import MAX_BYTES, decode
+from .store import sha256
+
+# What a directory contributes: article files only (not READMEs or notes in Markdown).
+ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_HEADER = re.compile(r"^(source|url|published|date|title):\s*(\S.*)$", re.I)
+
+
+@dataclass
+class Article:
+    """One article to brief; `error` is set instead of `text` when it could not be read."""
+
+    text: str = ""
+    origin: str = "input"  # file path, or "file.jsonl:3"
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    title: str | None = None
+    error: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return sha256(self.text)
+
+    @property
+    def source(self) -> str:
+        """What the brief's meta records as its source: the URL if known, else where it was read."""
+        return self.url or self.origin
+
+
+def collect(inputs: list[str]) -> list[Article]:
+    """Every article named by `inputs`, in order: files, directories (their article files, sorted),
+    glob patterns, and JSON Lines files (one article per line)."""
+    out: list[Article] = []
+    for arg in inputs:
+        p = Path(arg)
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f.relative_to(p))
+                           and f.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES)
+            for f in files:
+                out += _from_file(f)
+        elif p.exists():
+            out += _from_file(p)
+        elif glob.has_magic(arg):
+            matches = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            if not matches:
+                out.append(Article(origin=arg, error=f"{arg}: no files match"))
+            for f in matches:
+                out += _from_file(f)
+        else:
+            out.append(Article(origin=arg, error=f"{arg}: no such file"))
+    return out
+
+
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def _from_file(path: Path) -> list[Article]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return _from_jsonl(path)
+    try:
+        return [_article(_read(path), str(path), html=path.suffix.lower() in HTML_SUFFIXES)]
+    except InputError as exc:
+        return [Article(origin=str(path), error=str(exc))]
+
+
+def _read(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; not an article")
+        return decode(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<html" in head and "<body" in text[:5000].lower())
+
+
+def _article(text: str, origin: str, html: bool = False, **meta: Any) -> Article:
+    """An Article from raw text or HTML, with metadata from the input, the page or the text's header."""
+    if html or _looks_like_html(text):
+        text, found = html_text(text, origin)
+    else:
+        found = _header(text)
+    fields = {k: v for k, v in {**found, **meta}.items() if v}
+    return Article(text=text, origin=origin, **fields)
+
+
+def html_text(page: str, origin: str) -> tuple[str, dict[str, str | None]]:
+    """The article text of a saved HTML page (boilerplate, scripts and menus dropped), and its metadata."""
+    import trafilatura  # imported here: it takes a while, and plain-text runs never need it
+
+    body = trafilatura.extract(page, include_comments=False, include_tables=False)
+    if not body or not body.strip():
+        raise InputError(f"{origin}: no article text found in the HTML page")
+    meta = trafilatura.extract_metadata(page)
+    title = (meta.title or "").strip() if meta else ""
+    if title and not body.lstrip().startswith(title):
+        body = f"{title}\n\n{body}"  # the headline carries who and where; keep it with the text
+    return body.strip() + "\n", {"url": meta.url if meta else None, "title": title or None,
+                                 "published": meta.date if meta else None,
+                                 "outlet": meta.sitename if meta else None}
+
+
+def _header(text: str) -> dict[str, str | None]:
+    """`source:` / `published:` lines at the top of a text file (as in seeds/)."""
+    found: dict[str, str | None] = {}
+    for line in text.lstrip().splitlines()[:5]:
+        m = _HEADER.match(line.strip())
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if value.lower() in ("unknown", "n/a", "none", "-"):
+            continue
+        if key in ("source", "url") and re.match(r"https?://", value):
+            found["url"] = value
+        elif key in ("published", "date"):
+            found["published"] = value
+        elif key == "title":
+            found["title"] = value
+    return found
+
+
+def _from_jsonl(path: Path) -> list[Article]:
+    try:
+        lines = _read(path).splitlines()
+    except InputError as exc:
+        return [Article(origin=str(path), error=str(exc))]
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        origin = f"{path}:{n}"
+        try:
+            out.append(_jsonl_article(line, origin, path.parent))
+        except InputError as exc:
+            out.append(Article(origin=origin, error=str(exc)))
+    return out
+
+
+def _jsonl_article(line: str, origin: str, base: Path) -> Article:
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise InputError(f"{origin}: not valid JSON ({exc.msg})") from None
+    if not isinstance(obj, dict):
+        raise InputError(f"{origin}: expected a JSON object")
+    meta = {"url": obj.get("url"), "outlet": obj.get("source"), "published": obj.get("published"),
+            "title": obj.get("title")}
+    meta = {k: str(v) for k, v in meta.items() if isinstance(v, (str, int, float)) and str(v).strip()}
+    if isinstance(obj.get("text"), str):
+        return _article(_clean(obj["text"], origin), origin, **meta)
+    if isinstance(obj.get("html"), str):
+        return _article(obj["html"], origin, html=True, **meta)
+    if isinstance(obj.get("path"), str):
+        p = Path(obj["path"])
+        p = p if p.is_absolute() else base / p
+        if not p.is_file():
+            raise InputError(f"{origin}: {obj['path']}: no such file")
+        return _article(_read(p), origin, html=p.suffix.lower() in HTML_SUFFIXES, **meta)
+    raise InputError(f"{origin}: no \"text\", \"html\" or \"path\" field")
+
+
+def _clean(text: str, origin: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{origin}: empty article (no text)")
+    return text

@@ -1,0 +1,227 @@
+"""Batches against a real OpenAI-compatible server on loopback (tests/daily_fake.py): bounded
+concurrency, failures as values, reruns from the store, and runs interrupted halfway then resumed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarizer import Article, DailyBrief, summarize_many
+from summarizer.prompts import prompts_dir
+from summarizer.settings import Settings
+from summarizer.store import Store
+
+from .conftest import ROOT
+from .daily_fake import SchemaFake
+
+PROMPTS: Path = ROOT / "prompts"
+
+
+def article_text(i: int) -> str:
+    toll = f" Police said gunmen killed {i + 2} people at the Checkpoint." if i % 2 else ""
+    return (f"KABUL — Report number {i}: Taliban fighters attacked a Checkpoint in Province{i} on Monday, "
+            f"officials in Kabul said.{toll} Officials gave no further details.\n")
+
+
+def articles(n: int) -> list[Article]:
+    return [Article(text=article_text(i), origin=f"a{i}.txt") for i in range(n)]
+
+
+def settings(fake: SchemaFake, profile: str = "llama.cpp") -> Settings:
+    return Settings(base_url=fake.base_url, model="fake-model", profile=profile, attempts=1)
+
+
+def run_all(items, **kwargs) -> list:
+    async def go():
+        return [r async for r in summarize_many(items, **kwargs)]
+    return asyncio.run(go())
+
+
+def test_articles_run_a_bounded_number_at_a_time_and_failures_are_values():
+    with SchemaFake(delay=0.2, fail=lambda text: "number 3:" in text) as fake:
+        results = run_all(articles(6), concurrency=3, settings=settings(fake))
+    assert sorted(r.index for r in results) == list(range(6))
+    assert fake.max_articles_in_flight == 3  # reached, never exceeded
+    failed = [r for r in results if not r.ok]
+    assert [r.index for r in failed] == [3] and "HTTP 400" in failed[0].error
+    ok = [r for r in results if r.ok]
+    assert all(r.brief.meta.model == "fake-model" and not r.cached for r in ok)
+    assert all(r.brief.actors for r in ok)  # the fake's names were verified in the articles
+
+
+def test_default_concurrency_is_the_backend_profiles():
+    with SchemaFake(delay=0.2) as fake:
+        run_all(articles(5), settings=settings(fake, profile="ollama"))  # ollama profile: 2
+    assert fake.max_articles_in_flight == 2
+
+
+def test_rerun_does_only_what_is_new_or_failed(tmp_path):
+    items = articles(4)
+    with Store(tmp_path / "s.sqlite3") as store:
+        with SchemaFake(fail=lambda text: "number 1:" in text) as fake:
+            first = run_all(items, concurrency=2, settings=settings(fake), store=store)
+        assert sum(r.ok for r in first) == 3 and store.counts() == {"done": 3, "failed": 1}
+        extra = Article(text=article_text(9), origin="new.txt")
+        with SchemaFake() as fake:
+            second = run_all([*items, extra], concurrency=2, settings=settings(fake), store=store)
+            assert fake.calls_for(items[0].text) == fake.calls_for(items[2].text) == 0
+            assert fake.calls_for(items[1].text) > 0 and fake.calls_for(extra.text) > 0  # failed, new
+        assert sorted((r.index, r.cached) for r in second) == [(0, True), (1, False), (2, True), (3, True), (4, False)]
+        assert store.counts() == {"done": 5}
+        with SchemaFake() as fake:
+            third = run_all([*items, extra, items[0]], settings=settings(fake), store=store)
+            assert len(fake.requests) == 0  # everything from the store
+        assert all(r.ok and r.cached for r in third) and len(third) == 6
+
+
+# ---- the command -----------------------------------------------------------------------------
+
+def cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "summarizer.cli", *args], capture_output=True, cwd=ROOT,
+                          timeout=120, env=_env(), **kw)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def frozen_prompts(tmp_path_factory):
+    """The commands read a snapshot of prompts/: the prompt version (part of every store key) must
+    not change between two runs of one test, even while someone edits the templates."""
+    global PROMPTS
+    PROMPTS = tmp_path_factory.mktemp("prompts") / "prompts"
+    shutil.copytree(prompts_dir(), PROMPTS)
+    yield
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    return {**env, "SUMMARIZER_ATTEMPTS": "1", "SUMMARIZER_PROMPTS_DIR": str(PROMPTS)}
+
+
+def flags(fake: SchemaFake, store: Path) -> list[str]:
+    return ["--base-url", fake.base_url, "--model", "fake-model", "--profile", "llama.cpp", "--store", str(store)]
+
+
+def write_articles(directory: Path, n: int) -> list[str]:
+    directory.mkdir()
+    texts = [article_text(i) for i in range(n)]
+    for i, t in enumerate(texts):
+        (directory / f"{i:02d}.txt").write_text(t)
+    return texts
+
+
+def test_daily_command_writes_all_formats_and_a_second_run_makes_no_model_calls(tmp_path):
+    texts = write_articles(tmp_path / "in", 3)
+    store = tmp_path / "s.sqlite3"
+    with SchemaFake() as fake:
+        p = cli("daily", str(tmp_path / "in"), "--date", "2016-08-16", "-o", str(tmp_path / "d.md"), *flags(fake, store))
+        assert p.returncode == 0, p.stderr.decode()
+        first_calls = len(fake.requests)
+        assert all(fake.calls_for(t) >= 2 for t in texts) and fake.per_article["narrative"] == 1
+        err = p.stderr.decode()
+        assert "3 articles: 3 done, 0 cached, 0 failed;" in err and "Traceback" not in err
+        md = (tmp_path / "d.md").read_text()
+        assert md.startswith("# Daily brief — 2016-08-16") and "## Key developments" in md
+        developments = md.split("## Key developments\n\n")[1].split("\n\n")[0].splitlines()
+        assert [line[:30] + line[-4:] for line in developments] == [
+            f"- KABUL — Report number {i}: Tal [{i + 1}]" for i in range(3)]
+
+        for out in ("d2.md", "d.html", "d.json"):
+            p = cli("daily", str(tmp_path / "in"), "--date", "2016-08-16", "-o", str(tmp_path / out), *flags(fake, store))
+            assert p.returncode == 0, p.stderr.decode()
+            assert "3 articles: 0 done, 3 cached, 0 failed; 0 tokens (0 calls)" in p.stderr.decode()
+        assert len(fake.requests) == first_calls  # no model call at all: briefs and narrative stored
+    again = (tmp_path / "d2.md").read_text()
+    assert again.split("## Key developments")[1].split("## Articles")[0] == md.split("## Key developments")[1].split("## Articles")[0]
+    daily = DailyBrief.model_validate_json((tmp_path / "d.json").read_text())
+    assert daily.date == "2016-08-16" and daily.stats.cached == 3 and len(daily.narrative) == 3
+    page = (tmp_path / "d.html").read_text()
+    assert page.startswith("<!doctype html>") and page.count("<mark id=") >= 3
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT status, COUNT(*), MAX(attempts) FROM briefs").fetchall() == [("done", 3, 1)]
+
+
+def _done(store: Path) -> int:
+    try:
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT COUNT(*) FROM briefs WHERE status='done'").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "crash"])
+def test_run_interrupted_halfway_then_rerun_finishes_every_article_once(tmp_path, sig):
+    texts = write_articles(tmp_path / "in", 5)
+    store = tmp_path / "s.sqlite3"
+    args = [sys.executable, "-m", "summarizer.cli", "daily", str(tmp_path / "in"), "--concurrency", "1",
+            "-o", str(tmp_path / "d.md")]
+    # Each article takes 2-3 calls: the backend wedges partway through the run.
+    with SchemaFake(stall_after=6) as fake:
+        proc = subprocess.Popen([*args, *flags(fake, store)], cwd=ROOT, env=_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while fake.answered < 6 or len(fake.requests) <= 6:  # wedged on a request
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read().decode()
+            time.sleep(0.05)
+        done_before = _done(store)
+        assert 1 <= done_before < 5
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+        first_run = {t: fake.calls_for(t) for t in texts}
+    if sig == signal.SIGINT:
+        lines = [line for line in err.decode().splitlines() if line.startswith("summarizer: interrupted")]
+        assert proc.returncode == 130 and "Traceback" not in err.decode()
+        assert lines == [f"summarizer: interrupted: {done_before} of 5 articles are done and kept in {store}; "
+                         "run the same command again to finish"]
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    assert _done(store) == done_before  # nothing finished was lost
+    with SchemaFake() as fake:
+        p = subprocess.run([*args, *flags(fake, store)], cwd=ROOT, env=_env(), capture_output=True, timeout=120)
+        assert p.returncode == 0, p.stderr.decode()
+        second_run = {t: fake.calls_for(t) for t in texts}
+    finished_first = [t for t in texts if first_run[t] and not second_run[t]]
+    assert len(finished_first) == done_before  # done articles were not asked again
+    assert all(second_run[t] for t in texts if t not in finished_first)
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT status, COUNT(*), MAX(attempts) FROM briefs").fetchall() == [("done", 5, 1)]
+    assert f"5 articles: {5 - done_before} done, {done_before} cached, 0 failed" in p.stderr.decode()
+
+
+def _one_line(p: subprocess.CompletedProcess) -> str:
+    err = p.stderr.decode()
+    assert p.returncode != 0 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_daily_errors_are_one_line(tmp_path):
+    (tmp_path / "empty").mkdir()
+    store = str(tmp_path / "s.sqlite3")
+    line = _one_line(cli("daily", str(tmp_path / "empty"), "--store", store, "-q"))
+    assert line.startswith("summarizer: error: no articles found in")
+    line = _one_line(cli("daily", str(tmp_path / "empty"), "--date", "16/08/2016", "-q"))
+    assert "--date: expected YYYY-MM-DD" in line
+    line = _one_line(cli("daily", "seeds", "-o", str(tmp_path / "d.pdf"), "-q"))
+    assert "unknown output suffix .pdf" in line
+
+
+def test_every_article_failing_fails_the_command_but_reports_each(tmp_path):
+    write_articles(tmp_path / "in", 2)
+    with SchemaFake(fail=lambda text: True) as fake:
+        p = cli("daily", str(tmp_path / "in"), "-q", "-o", str(tmp_path / "d.json"), *flags(fake, tmp_path / "s.sqlite3"))
+    err = p.stderr.decode().splitlines()
+    assert p.returncode == 1 and "Traceback" not in p.stderr.decode()
+    assert err[-1] == "summarizer: error: every article failed (2); nothing was briefed"
+    assert sum("failed: " in line and "HTTP 400" in line for line in err) == 2
+    daily = json.loads((tmp_path / "d.json").read_text())  # the report is still written
+    assert [a["status"] for a in daily["articles"]] == ["failed", "failed"]

@@ -1,0 +1,183 @@
+"""Merging a day's briefs (no model): actors, bases, assets, tolls, questions, narrative checks,
+and the Markdown and HTML renderings."""
+
+from __future__ import annotations
+
+import json
+
+from summarizer import build_daily_brief
+from summarizer.aggregate import actor_key, merge_actors, merge_casualties
+from summarizer.daily_schema import DailyBrief, NarrativeAnswer, NarrativeDraft
+from summarizer.narrative import check_narrative, narrative_messages
+from summarizer.render_daily import daily_html, daily_markdown
+from summarizer.schema import Actor, Brief, Casualty, CasualtyConflict, Evidence
+
+from .conftest import ROOT
+from .daily_briefs import TEXTS, brief_1, brief_2, brief_3, meta, results
+
+
+def day() -> DailyBrief:
+    return build_daily_brief(results(), date="2016-08-16")
+
+
+def test_same_actor_under_capital_metonym_and_spelling_variants_is_merged():
+    d = day()
+    by_name = {a.name: a for a in d.actors}
+    russia = by_name["Russia"]
+    assert set(russia.variants) == {"Russia", "the Kremlin", "Moscow"}
+    assert russia.articles == [1, 2]
+    assert {e.article for e in russia.evidence} == {1, 2}
+    assert set(by_name["Islamic State"].variants) == {"Islamic State", "ISIL"}
+    assert set(by_name["United States"].variants) == {"U.S.", "Washington"}
+    assert by_name["Iran"].variants == ["Iran"]  # "Iran" is not merged into anything else
+    # actors two articles name come first
+    assert [a.name for a in d.actors[:2]] == ["Russia", "Islamic State"]
+
+
+def test_fuzzy_matching_merges_spellings_but_not_short_or_different_names():
+    def brief(*names: str) -> Brief:
+        return Brief(headline="h", summary="s", meta=meta("x"),
+                     actors=[Actor(name=n, kind="organization", role="r") for n in names])
+
+    merged = merge_actors({1: brief("Russian Defence Ministry", "al-Shabab militants", "UK"),
+                           2: brief("Russian Defense Ministry", "Al Shabab", "US", "Syrian Observatory")})
+    names = {a.name: a.variants for a in merged}
+    assert set(names["Russian Defence Ministry"]) == {"Russian Defence Ministry", "Russian Defense Ministry"}
+    assert set(names["al-Shabab militants"]) == {"al-Shabab militants", "Al Shabab"}
+    assert "United Kingdom" in names and "United States" in names  # "UK" and "US" stay apart
+    assert "Syrian Observatory" in names
+    assert actor_key("the Kremlin") == actor_key("Moscow") == actor_key("Russia")
+    assert actor_key("Russian forces") != actor_key("Russia")
+
+
+def test_bases_and_assets_are_deduplicated_with_their_variants():
+    d = day()
+    assert [b.name for b in d.bases].count("Hamedan airbase") + [b.name for b in d.bases].count("Hamedan air base") == 1
+    hamedan = next(b for b in d.bases if "Hamedan" in b.name)
+    assert set(hamedan.variants) == {"Hamedan airbase", "Hamedan air base"} and hamedan.articles == [1, 2]
+    assert hamedan.locations == ["Iran"] and hamedan.operators == ["Russia"]
+    assert any(b.name == "Camp Arifjan" for b in d.bases)
+    bombers = [a for a in d.assets if a.name == "Tu-22M3 bombers"]
+    assert len(bombers) == 1 and bombers[0].articles == [1, 2]
+    assert set(bombers[0].operators) == {"Russia", "Russian air force"}
+
+
+def test_tolls_roll_up_per_place_with_every_figure_and_the_lowest_as_headline():
+    d = day()
+    aleppo = next(i for i in d.casualties if i.location == "Aleppo")
+    figures = sorted((r.article, r.killed, r.reported_by) for r in aleppo.reports)
+    assert figures == [(1, 19, "Syrian Observatory for Human Rights"), (2, 3, "State media"), (2, 25, "State media")]
+    assert aleppo.conflict and aleppo.headline_killed == 19  # the part-of-toll "3 children" is not a rival figure
+    assert "Syrian Observatory for Human Rights [1]: 19 killed" in aleppo.note and "State media [2]: 25 killed" in aleppo.note
+    kabul = next(i for i in d.casualties if i.location == "Kabul")
+    assert not kabul.conflict and kabul.headline_killed == 4 and kabul.articles == [3]
+    # evidence keeps its article and offsets into that article's text
+    for incident in d.casualties:
+        for r in incident.reports:
+            for e in r.evidence:
+                assert TEXTS[e.article][e.start:e.end] == e.quote
+
+
+def test_reports_without_a_place_or_with_different_perpetrators_stay_apart_unless_the_article_links_them():
+    text = "Gunmen killed 5 people. Police said 7 people were killed."
+    def c(killed, by, quote, location=None, perpetrator=None):
+        s = text.index(quote)
+        return Casualty(killed=killed, qualifier="exact", victims="unknown", reported_by=by, location=location,
+                        perpetrator=perpetrator, evidence=[Evidence(quote=quote, start=s, end=s + len(quote))])
+    linked = Brief(headline="h", summary="s", meta=meta("x"),
+                   casualties=[c(5, None, "Gunmen killed 5 people"), c(7, "Police", "7 people were killed")],
+                   casualty_conflicts=[CasualtyConflict(location=None, reports=[0, 1], headline_killed=5, note="n")])
+    unplaced = Brief(headline="h", summary="s", meta=meta("y"), casualties=[c(9, None, "Gunmen killed 5 people")])
+    elsewhere = Brief(headline="h", summary="s", meta=meta("z"), casualties=[
+        c(2, None, "Gunmen killed 5 people", location="Mosul", perpetrator="Islamic State"),
+        c(6, None, "7 people were killed", location="Mosul", perpetrator="coalition aircraft")])
+    incidents = merge_casualties({1: linked, 2: unplaced, 3: elsewhere})
+    assert [sorted(r.killed for r in i.reports) for i in incidents] == [[5, 7], [9], [2], [6]]
+    assert incidents[0].conflict and incidents[0].headline_killed == 5
+    assert not any(i.conflict for i in incidents[1:])
+
+
+def test_open_questions_are_deduplicated_across_articles():
+    d = day()
+    assert len(d.open_questions) == 1
+    q = d.open_questions[0]
+    assert q.articles == [1, 2] and q.variants == []
+    assert {e.article for e in q.evidence} == {1, 2}
+
+
+def test_articles_are_numbered_in_input_order_and_failures_are_kept():
+    d = day()
+    assert [(a.id, a.status) for a in d.articles] == [(1, "ok"), (2, "ok"), (3, "ok"), (4, "failed")]
+    assert d.articles[3].error.startswith("backend at") and d.articles[3].headline is None
+    assert (d.stats.articles, d.stats.done, d.stats.cached, d.stats.failed) == (4, 3, 0, 1)
+    assert d.stats.usage.calls == 9 and d.meta.model == "test-model"
+    # plain briefs work too (for report tools)
+    plain = build_daily_brief([brief_1(), brief_2()])
+    assert [a.origin for a in plain.articles] == ["article-1.txt", "article-2.txt"]
+    assert DailyBrief.model_validate_json(plain.model_dump_json()) == plain
+
+
+def test_narrative_sentences_must_cite_known_articles_and_verified_figures():
+    d = day()
+    # more sentences than the grammar allows the model, to check them all at once
+    answer = NarrativeAnswer.model_construct(sentences=[NarrativeDraft.model_validate(s) for s in [
+        {"text": "Russian bombers flew from Iran's Hamedan airbase.", "sources": [1, 2]},
+        {"text": "Sources disagree on the Aleppo toll: 19 or 25 civilians were killed [1] [2].", "sources": []},
+        {"text": "Russia denied everything.", "sources": []},
+        {"text": "A bomb killed 4 police officers in Kabul.", "sources": [7]},
+        {"text": "The fourth article failed.", "sources": [4]},
+        {"text": "In all 44 civilians were killed in Aleppo.", "sources": [1, 2]},
+        {"text": "Russia flew 12 bombers from Iran.", "sources": [1]},
+    ]])
+    kept, rejected = check_narrative(answer, d)
+    assert [(k.text, k.cites) for k in kept] == [
+        ("Russian bombers flew from Iran's Hamedan airbase.", [1, 2]),
+        ("Sources disagree on the Aleppo toll: 19 or 25 civilians were killed.", [1, 2]),
+    ]
+    reasons = {r.text: r.reason for r in rejected}
+    assert reasons["Russia denied everything."] == "cites no article"
+    assert reasons["A bomb killed 4 police officers in Kabul."] == "cites unknown article(s) 7"
+    assert reasons["The fourth article failed."] == "cites unknown article(s) 4"  # failed: no brief to cite
+    assert "44 is not a verified casualty figure" in reasons["In all 44 civilians were killed in Aleppo."]
+    assert "12 is not stated" in reasons["Russia flew 12 bombers from Iran."]
+
+
+def test_narrative_prompt_shows_numbered_briefs_and_the_checked_tolls():
+    user = narrative_messages(day())[1]["content"]
+    assert "[1] Russian bombers fly from Iran's Hamedan airbase to strike Syria" in user
+    assert "[4]" not in user.split(">>>")[0]  # the failed article is not offered for citation
+    assert "Aleppo (civilians): 19 killed, according to Syrian Observatory for Human Rights [1]" in user
+    assert "figures differ; lowest: 19 killed" in user
+
+
+def test_markdown_shows_citations_conflicts_and_failures():
+    d = day()
+    kept, rejected = check_narrative(NarrativeAnswer.model_validate({"sentences": [
+        {"text": "Russian bombers flew from Hamedan.", "sources": [1, 2]},
+        {"text": "Unsourced claim.", "sources": []}]}), d)
+    md = daily_markdown(d.model_copy(update={"narrative": kept, "rejected": rejected}))
+    assert md.startswith("# Daily brief — 2016-08-16")
+    assert "- Russian bombers flew from Hamedan. [1][2]" in md
+    assert "19 killed ⚠ figures differ" in md
+    assert "| Russia | the Kremlin, Moscow | state | [1][2] |" in md
+    assert "4. **failed** — article-4.txt: backend at" in md
+    assert "- Unsourced claim.  — cites no article" in md
+
+
+def test_html_escapes_article_text_and_links_items_to_highlighted_quotes():
+    d = day()
+    page = daily_html(d, TEXTS)
+    assert "<script" not in page  # the article's script is text, not markup
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in page
+    start = TEXTS[1].index("air raids on Aleppo killed 19 civilians")
+    # the quote sits inside a longer highlighted sentence (the Observatory actor's evidence)
+    sentence = TEXTS[1].index("The Syrian Observatory")
+    assert f'<mark id="q1-{sentence}">The Syrian Observatory' in page
+    assert f'href="#q1-{sentence}"' in page and start > sentence
+    assert 'http-equiv="Content-Security-Policy" content="default-src \'none\'' in page
+
+
+def test_daily_schema_file_is_exported():
+    doc = json.loads((ROOT / "schemas" / "daily_brief.schema.json").read_text())
+    assert doc["title"] == "DailyBrief"
+    assert {"narrative", "casualties", "actors", "articles", "rejected"} <= set(doc["properties"])

@@ -1,0 +1,40 @@
+"""The narrative pass against the real embedded model (a recorded cassette): the model writes the
+day's key developments from the merged briefs, and the program keeps only sentences it can check."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from summarizer import Summarizer, add_narrative, build_daily_brief
+from summarizer.daily_schema import NarrativeAnswer
+from summarizer.narrative import check_narrative
+
+from .daily_briefs import results
+
+
+@pytest.mark.vcr("daily_narrative.yaml")
+def test_real_model_narrative_cites_the_days_briefs_and_is_checked(vcr, backend_settings):
+    daily = build_daily_brief(results(), date="2016-08-16")
+
+    async def go():
+        async with Summarizer(**backend_settings) as s:
+            return await add_narrative(s, daily)
+
+    out = asyncio.run(go())
+    assert vcr.play_count == 1 and out.meta.narrative_error is None
+    assert out.stats.usage.calls == daily.stats.usage.calls + 1  # one short call for the whole day
+    request = json.loads(vcr.requests[0].body)
+    assert request["max_tokens"] <= 500
+    assert "[3] U.S. says it was told of Russian flights" in request["messages"][1]["content"]
+    # what the model answered, checked again here: every kept sentence cites briefed articles only
+    answer = NarrativeAnswer.model_validate_json(
+        json.loads(vcr.responses[0]["body"]["string"])["choices"][0]["message"]["content"])
+    assert check_narrative(answer, daily) == (out.narrative, out.rejected)
+    assert out.narrative, "no sentence of the model's narrative passed the checks"
+    assert len(out.narrative) + len(out.rejected) == len(answer.sentences)
+    for sentence in out.narrative:
+        assert sentence.cites and set(sentence.cites) <= {1, 2, 3}  # article 4 failed: not citable
+    assert all(r.reason for r in out.rejected)
