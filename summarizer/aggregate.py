@@ -79,13 +79,21 @@ def _norm(name: str | None) -> str:
     return re.sub(r"^(the|a|an) ", "", k)
 
 
-def actor_key(name: str) -> str:
-    k = _norm(name)
-    words = k.split()
+def _actor_words(name: str) -> str:
+    words = _norm(name).split()
     while len(words) > 1 and words[-1] in _ACTOR_TAILS:
         words.pop()
-    k = " ".join(words)
-    return _norm(ALIASES[k]) if k in ALIASES else k
+    return " ".join(words)
+
+
+def alias(name: str) -> str | None:
+    """The state (or group) a name stands for, by the alias table: "the Kremlin" -> "Russia"."""
+    return ALIASES.get(_actor_words(name))
+
+
+def actor_key(name: str) -> str:
+    known = alias(name)
+    return _norm(known) if known else _actor_words(name)
 
 
 def place_key(name: str | None) -> str:
@@ -169,13 +177,9 @@ def _group(entries: Iterable[tuple[int, Any]], key: Callable[[str], str]) -> lis
 
 def _display(g: _Group, aliases: bool = False) -> str:
     """The alias table's name for an actor it knows, else the name the articles use most."""
-    if aliases:
-        for _, item in g.members:
-            words = _norm(item.name).split()
-            while len(words) > 1 and words[-1] in _ACTOR_TAILS:
-                words.pop()
-            if " ".join(words) in ALIASES:
-                return ALIASES[" ".join(words)]
+    known = next((a for _, item in g.members if (a := alias(item.name))), None) if aliases else None
+    if known:
+        return known
     counts = Counter(" ".join(item.name.split()) for _, item in g.members)
     return counts.most_common(1)[0][0]
 
@@ -235,9 +239,12 @@ def _fits(c: Casualty, r: TollReport) -> bool:
     return victims and by
 
 
-def _figure(r: TollReport | Casualty) -> str:
+def figure_text(r: TollReport | Casualty) -> str:
+    """"at least 40 killed and 12 wounded"; a vague report ("dozens were killed") has no number."""
     parts = [f"{n} {what}" for n, what in ((r.killed, "killed"), (r.wounded, "wounded")) if n is not None]
-    text = " and ".join(parts) or "an unstated number"
+    if not parts:
+        return "a number not stated"
+    text = " and ".join(parts)
     return text if r.qualifier in ("exact", "unknown") else f"{r.qualifier} {text}"
 
 
@@ -276,7 +283,7 @@ def _incident(reports: list[TollReport]) -> Incident:
     conflict = len(killed) > 1 or len(wounded) > 1
     note = None
     if conflict:
-        note = "; ".join(f"{r.reported_by or 'the article'} [{r.article}]: {_figure(r)}" for r in credible)
+        note = "; ".join(f"{r.reported_by or 'the article'} [{r.article}]: {figure_text(r)}" for r in credible)
     victims = next((r.victims for r in reports if r.victims != "unknown"), "unknown")
     return Incident(location=next((r.location for r in reports if r.location), None), victims=victims,
                     headline_killed=killed[0] if killed else None,
@@ -295,7 +302,7 @@ def _ref(n: int, r: ArticleResult) -> ArticleRef:
         published=a.published or (dateline.date if dateline else None),
         sha256=a.sha256 if a.text else None,
         headline=b.headline if b else a.title, summary=b.summary if b else None, dateline=dateline,
-        error=r.error)
+        error=r.error.removeprefix(f"{a.origin}: ") if r.error else None)  # the origin is shown beside it
 
 
 def build_daily_brief(results: Sequence[ArticleResult | Brief], date: str | None = None) -> DailyBrief:

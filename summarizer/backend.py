@@ -15,6 +15,7 @@ number of times when the output fails validation. The two budgets are separate.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -88,6 +89,12 @@ def _retry_after(exc: BaseException | None) -> float | None:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    """Building a JSON schema costs milliseconds; the answer models are few and fixed."""
+    return model.model_json_schema()
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -190,7 +197,7 @@ class Backend:
     def _shape_kwargs(self, response_model: type[BaseModel]) -> dict[str, Any]:
         if self.profile.shape == "json_object_schema":
             # Overrides instructor's standard response_format in the request body.
-            schema = response_model.model_json_schema()
+            schema = _schema(response_model)
             return {"extra_body": {"response_format": {"type": "json_object", "schema": schema}}}
         return {}
 

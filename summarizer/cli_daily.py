@@ -11,18 +11,21 @@ import asyncio
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date as Date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from .api import Summarizer
+from .api import Progress, Summarizer
 from .batch import ArticleResult, summarize_many
 from .collect import Article, collect
+from .daily_schema import DailyBrief
 from .errors import InputError, SummarizerError
+from .settings import Settings
 from .store import Store, default_path
 
 OutputOpt = Annotated[Optional[Path], typer.Option(
@@ -44,7 +47,7 @@ def daily(
     output: OutputOpt = None,
     format: Annotated[Optional[DailyFormat], typer.Option("--format", "-f", help="Output format (default: from the -o suffix, else markdown).")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="SQLite store of briefs (default: in the user cache directory).")] = None,
-    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, help="Articles in flight at once (default: the backend profile's).")] = None,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", help="Articles in flight at once (default: the backend profile's).")] = None,
     narrative: Annotated[bool, typer.Option("--narrative/--no-narrative", help="Ask the model for the day's key developments.")] = True,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL); default: the embedded model.")] = None,
     model: Annotated[Optional[str], typer.Option("--model", help="Model id at the endpoint; default: the first it lists.")] = None,
@@ -58,6 +61,8 @@ def daily(
     from .cli import info, make_settings, write_output  # cli.py imports this module: import late
 
     day = _check_date(date)
+    if concurrency is not None and concurrency < 1:
+        raise InputError(f"--concurrency: expected 1 or more, got {concurrency}")
     fmt = _format(format, output)
     articles = collect(inputs)
     if not articles:
@@ -80,7 +85,7 @@ def daily(
     daily_brief.stats.seconds = round(time.perf_counter() - started, 1)
     for r in state.failed:
         info(f"failed: {r.error if r.error and r.error.startswith(r.article.origin) else f'{r.article.origin}: {r.error}'}")
-    if daily_brief.meta.narrative_error and narrative:
+    if daily_brief.meta.narrative_error and narrative and daily_brief.stats.failed < daily_brief.stats.articles:
         info(f"no narrative: {daily_brief.meta.narrative_error}")
     if not quiet:
         s, u = daily_brief.stats, daily_brief.stats.usage
@@ -103,8 +108,8 @@ class _Run:
         self.failed: list[ArticleResult] = []
 
 
-async def _run(articles: list[Article], settings, store_path: Path, concurrency: int | None, day: str,
-               narrative: bool, state: _Run, progress) -> tuple:
+async def _run(articles: list[Article], settings: Settings, store_path: Path, concurrency: int | None, day: str,
+               narrative: bool, state: _Run, progress: Progress | None) -> tuple[DailyBrief, dict[int, str]]:
     from .aggregate import build_daily_brief
     from .narrative import add_narrative
 
@@ -127,7 +132,7 @@ async def _run(articles: list[Article], settings, store_path: Path, concurrency:
 
 
 @contextmanager
-def _reporter(total: int, progress) -> Iterator:
+def _reporter(total: int, progress: Progress | None) -> Iterator[Callable[[ArticleResult], None]]:
     """A rich progress bar when stderr is a terminal; else one line per finished article."""
     if progress is None:
         yield lambda r: None

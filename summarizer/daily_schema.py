@@ -121,7 +121,7 @@ class DailyStats(_Model):
     cached: int = Field(0, description="Taken from the store, made by an earlier run.")
     failed: int = 0
     usage: Usage = Field(default_factory=Usage, description="Model use of this run (briefs and narrative).")
-    seconds: float = 0.0
+    seconds: float = Field(0.0, description="Wall time of the run (the CLI); else the articles' times added up.")
 
 
 class DailyMeta(_Model):

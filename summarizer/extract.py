@@ -20,7 +20,7 @@ from .backend import Backend
 from .grounding import Grounder
 from .injection import injected_spans
 from .numbers import Candidate, casualty_candidates, figure_role
-from .schema import Brief, Dateline, Usage, figure_labels, section_draft
+from .schema import ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
 
 EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"])
 _OVERVIEW_FIELDS: dict[str, Any] = {
@@ -66,7 +66,7 @@ class Drafts:
     def add(self, name: str, answer: BaseModel, usage: Usage, seconds: float) -> None:
         for section in type(answer).model_fields:
             value = getattr(answer, section)
-            if isinstance(value, list):
+            if isinstance(value, list) and section in ITEM_MODELS:
                 self.sections.setdefault(section, []).extend(value)
         self.usage.calls += usage.calls
         self.usage.prompt_tokens += usage.prompt_tokens
@@ -102,9 +102,9 @@ def chunks(text: str, max_chars: int, overlap_paragraphs: int = 1) -> list[str]:
     return out
 
 
-async def _ask(backend: Backend, p: Pass, text: str, source: str | None, drafts: Drafts,
+async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
                label: str, **context: Any) -> BaseModel:
-    messages = prompts.messages(p.template, text, source=source, **context)
+    messages = prompts.messages(p.template, text, **context)
     answer, usage, seconds = await backend.extract(p.answer, messages, max_tokens=p.max_tokens)
     drafts.add(label, answer, usage, seconds)
     return answer
@@ -120,15 +120,15 @@ def _window(text: str, c: Candidate, words: int = 14) -> str:
     return " ".join([*left, *core.split(), *right])
 
 
-async def _label_figures(backend: Backend, piece: str, source: str | None, found: list[Candidate],
+async def _label_figures(backend: Backend, piece: str, found: list[Candidate],
                          text: str, drafts: Drafts) -> None:
     shown = [{"figure": c.label(), "sentence": _window(text, c)} for c in found]
     p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(found)), 40 + LABEL_TOKENS * len(found))
-    answer = await _ask(backend, p, piece, source, drafts, p.name, candidates=shown)
+    answer = await _ask(backend, p, piece, drafts, p.name, candidates=shown)
     drafts.figures.extend(zip(found, answer.figures))
 
 
-async def extract_facts(backend: Backend, text: str, source: str | None, max_chars: int,
+async def extract_facts(backend: Backend, text: str, max_chars: int,
                         grounder: Grounder) -> Drafts:
     """The fact passes over every chunk: figure labels (only where the program found figures),
     then entities. Concurrent where the backend allows."""
@@ -151,11 +151,11 @@ async def extract_facts(backend: Backend, text: str, source: str | None, max_cha
 
     async def labels(i: int) -> None:
         async with limit:
-            await _label_figures(backend, pieces[i], source, per_piece[i], text, drafts)
+            await _label_figures(backend, pieces[i], per_piece[i], text, drafts)
 
     async def entities(i: int) -> None:
         async with limit:
-            await _ask(backend, ENTITIES, pieces[i], source, drafts, ENTITIES.name)
+            await _ask(backend, ENTITIES, pieces[i], drafts, ENTITIES.name)
 
     # Per chunk, labels then entities: consecutive requests share the chunk as prompt prefix.
     jobs = []
@@ -167,17 +167,17 @@ async def extract_facts(backend: Backend, text: str, source: str | None, max_cha
     return drafts
 
 
-async def extract_overview(backend: Backend, text: str, source: str | None, max_chars: int,
+async def extract_overview(backend: Backend, text: str, max_chars: int,
                            facts: list[str], drafts: Drafts) -> BaseModel:
     lead = chunks(text, max_chars)[0]
-    answer = await _ask(backend, OVERVIEW, lead, source, drafts, OVERVIEW.name, facts=facts)
+    answer = await _ask(backend, OVERVIEW, lead, drafts, OVERVIEW.name, facts=facts)
     drafts.overview = answer
     return answer
 
 
-async def extract_single(backend: Backend, text: str, source: str | None) -> Drafts:
+async def extract_single(backend: Backend, text: str) -> Drafts:
     drafts = Drafts()
-    drafts.overview = await _ask(backend, SINGLE, text, source, drafts, SINGLE.name)
+    drafts.overview = await _ask(backend, SINGLE, text, drafts, SINGLE.name)
     return drafts
 
 

@@ -15,6 +15,7 @@ import json
 import re
 
 from . import prompts
+from .aggregate import figure_text
 from .api import Summarizer
 from .batch import model_id
 from .daily_schema import (
@@ -38,14 +39,8 @@ def toll_line(incident: Incident) -> str:
     where = incident.location or "unstated place"
     who = f" ({incident.victims})" if incident.victims != "unknown" else ""
     reports = [r for r in incident.reports if not r.part_of_larger_figure] or incident.reports
-    parts = []
-    for r in reports:
-        figure = " and ".join(f"{n} {w}" for n, w in ((r.killed, "killed"), (r.wounded, "wounded")) if n is not None)
-        if not figure:
-            continue
-        if r.qualifier not in ("exact", "unknown"):
-            figure = f"{r.qualifier} {figure}"
-        parts.append(f"{figure}{', according to ' + r.reported_by if r.reported_by else ''} [{r.article}]")
+    parts = [f"{figure_text(r)}{', according to ' + r.reported_by if r.reported_by else ''} [{r.article}]"
+             for r in reports if r.killed is not None or r.wounded is not None]
     line = f"{where}{who}: " + "; ".join(parts)
     if incident.conflict:
         line += f" (figures differ; lowest: {incident.headline_killed} killed)" if incident.headline_killed is not None \

@@ -36,7 +36,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     started = time.perf_counter()
     grounder = Grounder(text)
     if mode == "multi":
-        drafts = await extract.extract_facts(backend, text, source, chunk_chars, grounder)
+        drafts = await extract.extract_facts(backend, text, chunk_chars, grounder)
         t = time.perf_counter()
         facts = verify_drafts(text, drafts.sections, grounder, figures=drafts.figures)
         drafts.timings["verify"] = round(time.perf_counter() - t, 3)
@@ -44,12 +44,12 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         main = sorted((c for c in facts.items["casualties"] if not c.part_of_larger_figure),
                       key=lambda c: -(c.killed or 0) - (c.wounded or 0))[:MAX_FACTS]
         lines = [fact_line(c) for c in main]
-        await extract.extract_overview(backend, text, source, chunk_chars, lines, drafts)
+        await extract.extract_overview(backend, text, chunk_chars, lines, drafts)
         questions = verify_drafts(text, {"open_questions": drafts.sections.get("open_questions", [])}, grounder)
         facts.items["open_questions"] = questions.items["open_questions"]
         facts.rejected += questions.rejected
     elif mode in ("single", "naive"):
-        drafts = await (extract.extract_single(backend, text, source) if mode == "single"
+        drafts = await (extract.extract_single(backend, text) if mode == "single"
                         else extract.extract_naive(backend, text))
         facts = (verify_drafts(text, drafts.sections, grounder) if mode == "single"
                  else ground_only(text, drafts.sections, grounder))

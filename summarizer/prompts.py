@@ -46,10 +46,16 @@ def _env() -> jinja2.Environment:
     return env
 
 
+# The templates a single brief is made from: their hash keys stored briefs, so editing another
+# template (the daily narrative) does not invalidate every brief already made.
+BRIEF_TEMPLATES = ("system.j2", "article.j2", "pass_casualties.j2", "pass_entities.j2",
+                   "pass_overview.j2", "single.j2")
+
+
 @cache
-def prompt_version() -> str:
+def prompt_version(templates: tuple[str, ...] = BRIEF_TEMPLATES) -> str:
     h = hashlib.sha256()
-    for path in sorted(prompts_dir().glob("*.j2")):
+    for path in sorted(prompts_dir() / t for t in templates):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{PROMPT_SERIES}-{h.hexdigest()[:10]}"
 
@@ -82,7 +88,7 @@ def field_guidance(section: str) -> str:
     return "\n".join(lines)
 
 
-def messages(task_template: str, text: str, source: str | None = None, **context: Any) -> list[dict[str, str]]:
+def messages(task_template: str, text: str, **context: Any) -> list[dict[str, str]]:
     """Chat messages for one pass.
 
     Order matters for speed: the static system prompt first, then the article, then the task.
@@ -90,5 +96,5 @@ def messages(task_template: str, text: str, source: str | None = None, **context
     read once per run, the article once per article, and each further pass reads only its task.
     (A small model follows a task written after the article far better than one written before.)
     """
-    user = render("article.j2", text=text, source=source) + "\n\n" + render(task_template, **context)
+    user = render("article.j2", text=text) + "\n\n" + render(task_template, **context)
     return [{"role": "system", "content": render("system.j2")}, {"role": "user", "content": user}]

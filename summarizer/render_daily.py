@@ -13,6 +13,7 @@ from functools import cache
 
 import jinja2
 
+from .aggregate import figure_text
 from .daily_schema import CitedEvidence, DailyBrief, Incident, TollReport
 
 
@@ -27,12 +28,6 @@ def _cell(value: object) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def figure(r: TollReport) -> str:
-    parts = [f"{n} {w}" for n, w in ((r.killed, "killed"), (r.wounded, "wounded")) if n is not None]
-    text = " and ".join(parts) or "unstated number"
-    return text if r.qualifier in ("exact", "unknown") else f"{r.qualifier} {text}"
-
-
 def headline_figure(i: Incident) -> str:
     parts = [f"{n} {w}" for n, w in ((i.headline_killed, "killed"), (i.headline_wounded, "wounded")) if n is not None]
     return " and ".join(parts) or "—"
@@ -41,7 +36,7 @@ def headline_figure(i: Incident) -> str:
 def _report_line(r: TollReport) -> str:
     quote = f" “{_cell(r.evidence[0].quote)}”" if r.evidence else ""
     extra = " (part of a larger toll)" if r.part_of_larger_figure else ""
-    return f"{r.reported_by or 'the article'}: {figure(r)}{extra} [{r.article}]{quote}"
+    return f"{r.reported_by or 'the article'}: {figure_text(r)}{extra} [{r.article}]{quote}"
 
 
 def daily_markdown(d: DailyBrief) -> str:
@@ -158,7 +153,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("summarizer", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["cites"] = _cites
-    env.globals.update(figure=figure, headline_figure=headline_figure)
+    env.globals.update(figure=figure_text, headline_figure=headline_figure)
     return env
 
 

@@ -9,6 +9,7 @@ Two families live here:
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -198,6 +199,7 @@ FigureLabel = create_model(
 )
 
 
+@functools.lru_cache(maxsize=64)
 def figure_labels(n: int) -> type[BaseModel]:
     """The answer to the casualties pass: exactly one label per figure found (the grammar enforces n)."""
     return create_model(

@@ -155,3 +155,12 @@ class FakeOpenAI:
     def __exit__(self, *exc: Any) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+if __name__ == "__main__":  # a stand-alone server process: python -m tests.fakeserver PORT
+    import sys
+
+    server = FakeOpenAI([])
+    server.server.server_close()
+    server.server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), server.handler)
+    server.server.serve_forever()

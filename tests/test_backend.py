@@ -177,10 +177,13 @@ def test_empty_choice_list_is_reported():
 
 
 def test_unauthorized_is_not_retried_and_names_the_key_problem():
+    key = "sk-live-" + "Zz9" * 12
     server, sleeps, policy, timeout = faulty([Fault("status", 401)] * 5)
-    with server, pytest.raises(BackendError, match="refused the API key"):
-        call(server, policy, timeout)
+    backend = Backend(server.base_url, MODEL, PROFILES["openai"], api_key=key, timeout=timeout, policy=policy)
+    with server, pytest.raises(BackendError, match="refused the API key") as info:
+        run(backend.extract(Headline, MESSAGES))
     assert len(server.requests) == 1 and sleeps.waits == []
+    assert key not in str(info.value) and key not in repr(info.value)
 
 
 def test_unreachable_backend():

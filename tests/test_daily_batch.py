@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pty
 import shutil
 import signal
 import sqlite3
@@ -149,6 +150,38 @@ def test_daily_command_writes_all_formats_and_a_second_run_makes_no_model_calls(
         assert db.execute("SELECT status, COUNT(*), MAX(attempts) FROM briefs").fetchall() == [("done", 3, 1)]
 
 
+def test_progress_bar_on_a_terminal_and_a_line_per_article_otherwise(tmp_path):
+    write_articles(tmp_path / "in", 2)
+    master, slave = pty.openpty()  # stderr is a terminal; stdout is not
+    with SchemaFake(delay=0.3) as fake:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "summarizer.cli", "daily", str(tmp_path / "in"), "-o", str(tmp_path / "d.md"),
+             *flags(fake, tmp_path / "s.sqlite3")],
+            cwd=ROOT, env={**_env(), "TERM": "xterm-256color", "COLUMNS": "100"},
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not data:
+                break
+            seen += data
+        assert proc.wait(timeout=60) == 0
+    os.close(master)
+    screen = seen.decode("utf-8", "replace")
+    assert "briefing" in screen and "\x1b[" in screen  # rich's bar, drawn with terminal controls
+    assert "/2" in screen and "[1/2] done" not in screen
+    assert "2 articles: 2 done, 0 cached, 0 failed" in screen
+    # not a terminal: one line per article (all from the store; the server is gone, no call is made)
+    p = cli("daily", str(tmp_path / "in"), "--no-narrative", *flags(fake, tmp_path / "s.sqlite3"))
+    err = p.stderr.decode()
+    assert "briefing" not in err and "\x1b[" not in err
+    assert [line.split(" ")[1:3] for line in err.splitlines() if "] cached " in line] == [["[1/2]", "cached"], ["[2/2]", "cached"]]
+
+
 def _done(store: Path) -> int:
     try:
         with sqlite3.connect(store) as db:
@@ -213,6 +246,8 @@ def test_daily_errors_are_one_line(tmp_path):
     assert "--date: expected YYYY-MM-DD" in line
     line = _one_line(cli("daily", "seeds", "-o", str(tmp_path / "d.pdf"), "-q"))
     assert "unknown output suffix .pdf" in line
+    line = _one_line(cli("daily", "seeds", "--concurrency", "0", "-q"))
+    assert "--concurrency: expected 1 or more, got 0" in line
 
 
 def test_every_article_failing_fails_the_command_but_reports_each(tmp_path):

@@ -97,3 +97,66 @@ def test_no_secret_in_any_cassette_or_stored_file():
         assert not KEY_SHAPES.search(text), path
         assert "authorization" not in text.lower(), path
     assert scanned >= 2
+
+
+class FakeEmbeddedServer:
+    """Stands in for LocalServer: a real server process (tests/fakeserver.py) that can be killed."""
+
+    def __init__(self):
+        import subprocess
+        import sys
+
+        from summarizer.local_model import free_port
+        self.port = free_port()
+        self._popen = lambda: subprocess.Popen([sys.executable, "-m", "tests.fakeserver", str(self.port)], cwd=ROOT)
+        self.proc = None
+        self.starts = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self):
+        import time
+        import urllib.request
+        self.proc = self._popen()
+        self.starts += 1
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base_url + "/models", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("fake server did not start")
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def test_embedded_server_dying_mid_run_is_restarted_once(monkeypatch):
+    fake = FakeEmbeddedServer()
+
+    def start_embedded(self):
+        self.server = fake.start()
+        return fake.base_url, "fake"
+
+    monkeypatch.setattr(Summarizer, "_start_embedded", start_embedded)
+    text = "Gunmen killed 12 people in Dogo market on Monday, police said."
+    with Summarizer(attempts=1) as s:
+        assert [c.killed for c in s.summarize(text).casualties] == [12]
+        fake.stop()  # the server dies between articles
+        assert [c.killed for c in s.summarize(text).casualties] == [12]
+        assert fake.starts == 2
+        fake.stop()  # and again: a second death is reported, not restarted forever
+        with pytest.raises(Exception, match="cannot reach backend"):
+            s.summarize(text)
+    assert fake.starts == 2

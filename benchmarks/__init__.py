@@ -1,0 +1,1 @@
+"""Benchmarks of the summarizer library (run them with `benchmarks/run`; results in RESULTS.md)."""
