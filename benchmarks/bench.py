@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import llamalog  # noqa: E402
+from summarizer.local_model import terminate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SEED = ROOT / "seeds" / "2016-08-16-afp-russia-jets-iran-hamedan.txt"
@@ -83,12 +84,7 @@ class FastServer:
 
     def __exit__(self, *exc: Any) -> None:
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            terminate(self.proc)
             self.proc = None
 
     @property

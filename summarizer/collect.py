@@ -108,12 +108,16 @@ def _article(text: str, origin: str, html: bool = False, **meta: Any) -> Article
     return Article(text=text, origin=origin, **fields)
 
 
+MIN_ARTICLE_WORDS = 8
+
+
 def html_text(page: str, origin: str) -> tuple[str, dict[str, str | None]]:
     """The article text of a saved HTML page (boilerplate, scripts and menus dropped), and its metadata."""
     import trafilatura  # imported here: it takes a while, and plain-text runs never need it
 
     body = trafilatura.extract(page, include_comments=False, include_tables=False)
-    if not body or not body.strip():
+    # A page of menus yields a few words ("Home News"): that is not an article either.
+    if not body or len(body.split()) < MIN_ARTICLE_WORDS:
         raise InputError(f"{origin}: no article text found in the HTML page")
     meta = trafilatura.extract_metadata(page)
     title = (meta.title or "").strip() if meta else ""

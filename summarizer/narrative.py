@@ -22,7 +22,7 @@ from .daily_schema import (
     NARRATIVE_MAX_SENTENCES, DailyBrief, Incident, NarrativeAnswer, NarrativeSentence, RejectedSentence,
 )
 from .errors import BackendError
-from .numbers import find_numbers
+from .numbers import find_numbers, unverified_figure
 from .schema import Usage
 from .store import Store
 
@@ -104,14 +104,7 @@ def _unsupported_number(text: str, cites: list[int], daily: DailyBrief, articles
                 for v in (r.killed, r.wounded) if v is not None}
     shown = " ".join(f"{a['headline']} {a['summary']}" for a in articles if a["id"] in cites)
     stated = {m.value for m in find_numbers(shown) if m.value is not None} | verified
-    for m in find_numbers(text):
-        if m.value is None or m.kind == "date":
-            continue
-        if m.kind in ("death", "injury") and m.value not in verified:
-            return f"{m.text} is not a verified casualty figure of the cited articles"
-        if m.value not in stated:
-            return f"{m.text} is not stated in the cited articles"
-    return None
+    return unverified_figure(text, verified, stated, where="the cited articles")
 
 
 async def add_narrative(summarizer: Summarizer, daily: DailyBrief, store: Store | None = None) -> DailyBrief:

@@ -143,9 +143,17 @@ def find_numbers(text: str) -> list[Mention]:
         for m in re.finditer(rf"\b{phrase}\b(?= (?:of )?[a-z]|[,;.]|$)", text, re.I):
             if not any(o.start <= m.start() < o.end for o in out):
                 out.append(Mention(None, m.start(), m.end(), m.group(), qual))
+    out.sort(key=lambda m: m.start)
+    prev: Mention | None = None
     for m in out:
         m.kind = "date" if _is_date(text, m) else event_kind(text, m)
-    return sorted(out, key=lambda m: m.start)
+        # "killing 12 soldiers on board and at least four people on the ground": coordinated
+        # figures share the event of the first
+        if m.kind is None and prev is not None and prev.kind in ("death", "injury") and re.search(
+                r"\b(and|as well as|plus)\b", text[prev.end:m.start]) and "." not in text[prev.end:m.start]:
+            m.kind = prev.kind
+        prev = m
+    return out
 
 
 _MONTHS = "january february march april may june july august september october november december"
@@ -272,12 +280,7 @@ def casualty_candidates(text: str, spans: list[tuple[int, int]]) -> list[Candida
     for a, b in spans:
         sentence = text[a:b]
         current: Candidate | None = None
-        prev_kind, prev_end = None, 0
         for m in find_numbers(sentence):
-            if m.kind is None and prev_kind in ("death", "injury") and re.search(
-                    r"\b(and|as well as|plus)\b", sentence[prev_end:m.start]):
-                m.kind = prev_kind  # "killing 12 soldiers and at least four people on the ground"
-            prev_kind, prev_end = m.kind, m.end
             if m.kind not in ("death", "injury"):
                 continue
             m.start, m.end = m.start + a, m.end + a
@@ -319,3 +322,16 @@ def figure_role(text: str, c: Candidate) -> str:
     if including and any(m.value for m in find_numbers(text[c.start:c.start + including.start()])):
         return "part"
     return "incident"
+
+
+def unverified_figure(sentence: str, verified: set[int], stated: set[int], where: str = "the article") -> str | None:
+    """Why a sentence of prose may not be shown: a casualty number that is not a verified figure,
+    or any other number not stated in the source. None when every number checks out."""
+    for m in find_numbers(sentence):
+        if m.value is None or m.kind == "date":
+            continue
+        if m.kind in ("death", "injury") and m.value not in verified:
+            return f"{m.text} is not a verified casualty figure" + ("" if where == "the article" else f" of {where}")
+        if m.value not in stated:
+            return f"{m.text} is not stated in {where}"
+    return None

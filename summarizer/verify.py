@@ -22,7 +22,9 @@ from pydantic import BaseModel
 
 from .grounding import Grounder, fold
 from .injection import injected_spans, overlaps
-from .numbers import Candidate, figure_check, figure_role, find_numbers, is_cumulative, vague_mention
+from .numbers import (
+    Candidate, figure_check, figure_role, find_numbers, is_cumulative, unverified_figure, vague_mention,
+)
 from .schema import (
     DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Casualty, CasualtyConflict, Dateline, Evidence,
     Rejected,
@@ -325,14 +327,7 @@ def check_prose(headline: str, summary: str, text: str, casualties: list[Casualt
     in_article = {m.value for m in find_numbers(text) if m.value is not None}
 
     def ok(sentence: str) -> str | None:
-        for m in find_numbers(sentence):
-            if m.value is None:
-                continue
-            if m.kind in ("death", "injury") and m.value not in verified:
-                return f"{m.text} is not a verified casualty figure"
-            if m.value not in in_article:
-                return f"{m.text} is not stated in the article"
-        return None
+        return unverified_figure(sentence, verified, in_article)
 
     kept = []
     for s in sentences(summary):

@@ -107,3 +107,13 @@ def test_a_file_that_is_not_a_store_is_one_clear_error(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(InputError, match="cannot open the store .*bad.sqlite3"):
         Store(bad)
+
+
+def test_html_page_with_no_article_body_is_reported_not_fatal(tmp_path):
+    (tmp_path / "menu.html").write_text("<html><head><title>Home</title></head><body><nav><a href='/'>Home</a>"
+                                        "<a href='/news'>News</a></nav></body></html>")
+    (tmp_path / "ok.txt").write_text("Gunmen killed 12 people in Dogo market, police said.")
+    found = collect([str(tmp_path)])
+    by_name = {a.origin.rsplit("/", 1)[-1]: a for a in found}
+    assert "no article text found in the HTML page" in by_name["menu.html"].error
+    assert by_name["ok.txt"].error is None and by_name["ok.txt"].text.startswith("Gunmen")

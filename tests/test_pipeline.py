@@ -160,3 +160,26 @@ def test_embedded_server_dying_mid_run_is_restarted_once(monkeypatch):
         with pytest.raises(Exception, match="cannot reach backend"):
             s.summarize(text)
     assert fake.starts == 2
+
+
+def test_api_key_never_reaches_the_store(tmp_path):
+    import asyncio
+
+    from summarizer import summarize_many
+    from summarizer.settings import Settings
+    from summarizer.store import Store
+
+    async def run(server):
+        store = Store(tmp_path / "briefs.sqlite3")
+        got = [r async for r in summarize_many(
+            ["Gunmen killed 12 people in Dogo market, police said.", "A drone strike killed 3 militants, the army said."],
+            concurrency=2, store=store, settings=Settings(**settings(server, api_key=KEY)))]
+        store.close()
+        return got
+
+    with FakeOpenAI([]) as server:
+        results = asyncio.run(run(server))
+    assert all(r.ok for r in results)
+    for f in tmp_path.iterdir():  # the database and its WAL/SHM files
+        data = f.read_bytes()
+        assert KEY.encode() not in data and not KEY_SHAPES.search(data.decode("latin-1")), f
