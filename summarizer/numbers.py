@@ -8,6 +8,7 @@ any other kind of event.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -183,11 +184,16 @@ def _qualifier_before(text: str, start: int) -> str:
     return "exact"
 
 
+# One alternation, a named group per kind, in EVENT_STEMS order (the first kind that matches wins).
+_STEM_RX = re.compile("|".join(
+    f"(?P<{kind.replace(' ', '_')}>" + "|".join(re.escape(st) for st in stems if " " not in st) + ")"
+    for kind, stems in EVENT_STEMS.items()))
+
+
+@functools.lru_cache(maxsize=4096)
 def _stem_kind(word: str) -> str | None:
-    for kind, stems in EVENT_STEMS.items():
-        if any(word.startswith(s) for s in stems if " " not in s):
-            return kind
-    return None
+    m = _STEM_RX.match(word)
+    return m.lastgroup.replace("_", " ") if m else None
 
 
 def event_kind(text: str, mention: Mention) -> str | None:
