@@ -38,7 +38,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     if mode == "multi":
         drafts = await extract.extract_facts(backend, text, chunk_chars, grounder)
         t = time.perf_counter()
-        facts = verify_drafts(text, drafts.sections, grounder, figures=drafts.figures)
+        facts = verify_drafts(text, drafts.sections, grounder, figures=drafts.figures, pattern_bases=True)
         drafts.timings["verify"] = round(time.perf_counter() - t, 3)
         # The largest few are enough for a headline and summary; a long list only costs time.
         main = sorted((c for c in facts.items["casualties"] if not c.part_of_larger_figure),
@@ -51,7 +51,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     elif mode in ("single", "naive"):
         drafts = await (extract.extract_single(backend, text) if mode == "single"
                         else extract.extract_naive(backend, text))
-        facts = (verify_drafts(text, drafts.sections, grounder) if mode == "single"
+        facts = (verify_drafts(text, drafts.sections, grounder, pattern_bases=True) if mode == "single"
                  else ground_only(text, drafts.sections, grounder))
     else:
         raise ValueError(f"unknown mode {mode!r}")

@@ -45,17 +45,19 @@ class Verified:
 
 
 def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Grounder | None = None,
-                  figures: Sequence[tuple[Candidate, BaseModel | None]] = ()) -> Verified:
+                  figures: Sequence[tuple[Candidate, BaseModel | None]] = (),
+                  pattern_bases: bool = False) -> Verified:
     """Verify every drafted item of every section against the article text.
 
     `figures` are casualty figures the program found, with the model's labels; `drafts` may also
     hold casualties the model proposed itself (single mode), which are checked figure by figure.
+    `pattern_bases` adds the bases the program finds by pattern to the model's.
     """
     g = grounder or Grounder(text)
     out = Verified()
     for section in NAMED_SECTIONS:
         _named(section, drafts.get(section, []), g, out)
-    if figures:  # the pipeline's mode: add the bases the program finds by pattern
+    if pattern_bases:
         _named("bases", program_bases(g), g, out)
     for candidate, label in figures:
         _labelled_figure(candidate, label, g, out)
@@ -131,7 +133,7 @@ BASE_PATTERN = re.compile(
     r"\b(?:(?:Camp|Fort|Naval Station|Naval Air Station|Joint Base) [A-Z][\w'-]+"
     r"|(?:[A-Z][\w'-]+ ){1,3}(?:[Aa]ir ?[Bb]ase|[Aa]irbase|[Aa]irfield|[Bb]ase)\b)")
 _NOT_NAMES = {"the", "a", "an", "its", "their", "this", "that", "military", "new", "main", "iranian",
-              "russian", "american", "u.s.", "us", "our", "his", "her", "an", "one"}
+              "russian", "american", "u.s.", "us", "our", "his", "her", "one"}
 
 
 def program_bases(g: Grounder) -> list[BaseModel]:
