@@ -183,3 +183,21 @@ def test_api_key_never_reaches_the_store(tmp_path):
     for f in tmp_path.iterdir():  # the database and its WAL/SHM files
         data = f.read_bytes()
         assert KEY.encode() not in data and not KEY_SHAPES.search(data.decode("latin-1")), f
+
+
+@pytest.mark.default_cassette("injected_article.yaml")
+@pytest.mark.vcr
+def test_real_model_on_an_injected_article_reports_only_the_article(backend_settings):
+    from summarizer import summarize
+    from summarizer.injection import overlaps
+
+    brief = summarize(INJECTED, source="injected.txt", **backend_settings)
+    bad = injected_spans(INJECTED, Grounder(INJECTED).sentence_spans)
+    items = [*brief.actors, *brief.assets, *brief.bases, *brief.casualties, *brief.background_figures,
+             *brief.open_questions]
+    assert items
+    for item in items:  # everything shown rests on the article's own sentences
+        assert item.evidence and not any(overlaps(e.start, e.end, bad) for e in item.evidence)
+    assert [c.killed for c in brief.casualties] == [4]
+    assert "500" not in brief.headline + brief.summary
+    assert "Peace Council" not in " ".join(a.name for a in brief.actors)

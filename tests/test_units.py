@@ -172,3 +172,14 @@ def test_bases_found_by_pattern_skip_headlines_and_country_references():
             "a Syrian air base and Shayrat air base were hit.")
     assert [b.name for b in program_bases(Grounder(text))] == [
         "Hamedan base", "Camp Arifjan", "Fort Stewart", "Shayrat air base"]
+
+
+def test_settings_come_from_the_usual_environment_variables(monkeypatch):
+    from summarizer.settings import Settings
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://gpu:8000/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-key")
+    monkeypatch.setenv("SUMMARIZER_MODEL", "qwen2.5-7b")
+    s = Settings()
+    assert (s.base_url, s.key(), s.model) == ("http://gpu:8000/v1", "sk-env-key", "qwen2.5-7b")
+    assert "sk-env-key" not in repr(s)
+    assert Settings(base_url="http://other/v1").base_url == "http://other/v1"  # flags win
