@@ -93,6 +93,8 @@ def _key(s: str | None) -> str:
     return re.sub(r"^(the|a|an) ", "", fold(s or ""))
 
 
+ORGANIZATION = re.compile(r"\b(observatory|commission|watch|council|ministry|organi[sz]ation|committee|agency|"
+                          r"office|department|nations|red cross|red crescent|amnesty|m\u00e9decins|doctors)\b", re.I)
 GENERIC_WORDS = re.compile(r"\b(air ?base|base|airfield|air field|air station|camp|facility)\b", re.I)
 
 
@@ -111,10 +113,18 @@ def _named(section: str, drafts: list[BaseModel], g: Grounder, out: Verified) ->
         if section == "assets" and GENERIC_WORDS.search(name):
             out.reject(section, data, "a base or facility, not an asset")
             continue
+        if section == "assets" and ORGANIZATION.search(name):
+            # a small model files "Human Rights Watch" under assets: it is an actor
+            _named("actors", [DRAFTS["actors"](name=name, kind="organization", role="named in the article")], g, out)
+            continue
+        if section == "bases" and _is_country_word(name.split()[0]) and len(name.split()) == 1:
+            out.reject(section, data, "a country, not a base")
+            continue
         for part in parts:
             key = _core(part)
-            if not key or any(key == k or fuzz.ratio(key, k) >= 90 for k in seen):
-                continue
+            if not key or any(key == k or fuzz.ratio(key, k) >= 90 or (section != "actors" and (
+                    f" {k} " in f" {key} " or f" {key} " in f" {k} ")) for k in seen):
+                continue  # "Hamedan base in western Iran" after "Hamedan base": the same base
             ev = g.locate_name(part)
             if ev is None and section in ("bases", "assets") and _core(part) != _key(part):
                 ev = g.locate_name(GENERIC_WORDS.sub("", part).strip())  # "Hamedan airbase" -> "Hamedan"
@@ -192,6 +202,12 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
                 out.items["background_figures"].append(
                     BackgroundFigure(figure=figure, about=f"people {what} (running total)", evidence=[ev]))
         return
+    for key in ("location", "perpetrator", "reported_by"):
+        if lab.get(key) and not _in_article(lab[key], g):
+            lab[key] = None  # not the article's words (e.g. copied from a prompt's example)
+    first_mention = c.killed or c.wounded
+    assert first_mention is not None
+    lab["reported_by"] = reported_by(g.text[c.start:c.end], first_mention.start - c.start) or lab.get("reported_by")
     first = c.killed or c.wounded
     assert first is not None
     out.items["casualties"].append(Casualty(
@@ -200,6 +216,34 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
         qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
         part_of_larger_figure=counts == "part",
         evidence=[ev], **lab))
+
+
+_SAYS = r"(?:said|says|told|reported|reports|announced|claimed|claims|confirmed|stated|estimated)"
+_NAME_WORD = (r"(?:[A-Z][\w.'()-]*|of|for|on|and|al|de|the|deputy|regional|provincial|local|health|defen[sc]e|"
+              r"multinational|crew|officials?|ministry|governor|spokes(?:man|woman|person)|military|army|police)")
+_SOURCE = re.compile(rf"(?<![\w-])((?:[Tt]he |[Aa] )?[A-Z][\w.'()-]*(?: {_NAME_WORD}){{0,9}}) {_SAYS}\b")
+_SOURCE_LAST = re.compile(rf",\s+((?:the |a )?[\w .'-]{{2,60}}?)\s+{_SAYS}\.?\W*$")
+_ACCORDING = re.compile(r"according to ((?:the )?[A-Z][\w .'-]{2,60}?)(?:[,.]|$)")
+
+
+def reported_by(sentence: str, upto: int | None = None) -> str | None:
+    """Who a sentence attributes a figure to: the last "X said/says/told" before the figure,
+    else "..., X said." at the end, else "according to X"."""
+    before = " ".join(sentence[:upto].split()) if upto is not None else ""
+    found = list(_SOURCE.finditer(before))
+    if found:
+        return found[-1].group(1).strip(" ,()")
+    whole = " ".join(sentence.split())
+    for rx in (_SOURCE_LAST, _ACCORDING, _SOURCE):
+        m = rx.search(whole)
+        if m:
+            return m.group(1).strip(" ,")
+    return None
+
+
+def _in_article(value: str, g: Grounder) -> bool:
+    v = fold(value).strip(" .,")
+    return bool(v) and (v in g.folded.folded or fuzz.partial_ratio(v, g.folded.folded) >= 90)
 
 
 def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:

@@ -183,3 +183,31 @@ def test_settings_come_from_the_usual_environment_variables(monkeypatch):
     assert (s.base_url, s.key(), s.model) == ("http://gpu:8000/v1", "sk-env-key", "qwen2.5-7b")
     assert "sk-env-key" not in repr(s)
     assert Settings(base_url="http://other/v1").base_url == "http://other/v1"  # flags win
+
+
+@pytest.mark.parametrize("sentence,figure,who", [
+    ("Al-Shabab says 60 Kenyan troops were killed, but Deputy Gedo Governor Mohamed Hussein Isaak told VOA "
+     "that at least 40 Kenyan soldiers were killed", "60", "Al-Shabab"),
+    ("Al-Shabab says 60 Kenyan troops were killed, but Deputy Gedo Governor Mohamed Hussein Isaak told VOA "
+     "that at least 40 Kenyan soldiers were killed", "40", "Deputy Gedo Governor Mohamed Hussein Isaak"),
+    ("The Syrian Observatory for Human Rights said air raids killed 19 civilians.", "19",
+     "The Syrian Observatory for Human Rights"),
+    ("Gunmen killed 12 people in Dogo market, police said.", "12", "police"),
+    ("In September, 17 militants were killed during six precision strikes.", "17", None),
+])
+def test_the_source_of_a_figure_is_read_from_its_sentence(sentence, figure, who):
+    from summarizer.verify import reported_by
+    assert reported_by(sentence, sentence.index(figure)) == who
+
+
+def test_figure_attributes_that_are_not_the_articles_words_are_dropped():
+    from summarizer.numbers import casualty_candidates
+    from summarizer.schema import FigureLabel
+    text = "Air raids on Tuesday killed 19 civilians in Aleppo, the Syrian Observatory for Human Rights said."
+    g = Grounder(text)
+    (c,) = casualty_candidates(text, g.sentence_spans)
+    copied = FigureLabel(victims="civilians", location="Dogo market", perpetrator="gunmen", reported_by="police")
+    out = verify_drafts(text, {}, g, figures=[(c, copied)])
+    (kept,) = out.items["casualties"]
+    assert (kept.killed, kept.location, kept.perpetrator) == (19, None, None)
+    assert kept.reported_by == "the Syrian Observatory for Human Rights"
