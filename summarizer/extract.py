@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from . import prompts
 from .backend import Backend
 from .grounding import Grounder
-from .injection import injected_spans
 from .numbers import Candidate, casualty_candidates, figure_role
 from .schema import ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
 
@@ -136,7 +135,7 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
     pieces = chunks(text, max_chars)
     found = []
     # Figures in sentences that address the model are never offered to it (injection.py).
-    spans = [sp for sp in grounder.sentence_spans if sp not in injected_spans(text, grounder.sentence_spans)]
+    spans = [sp for sp in grounder.sentence_spans if sp not in grounder.injected_spans]
     for c in casualty_candidates(text, spans):
         if figure_role(text, c) in ("total", "not people"):
             drafts.figures.append((c, None))  # nothing for the model to attribute

@@ -13,6 +13,7 @@ from functools import cached_property
 import pysbd
 from rapidfuzz import fuzz
 
+from .injection import injected_spans
 from .schema import Evidence
 
 _FOLD = str.maketrans({
@@ -124,6 +125,11 @@ class Grounder:
             if b > a:
                 spans.append((a, b))
         return spans
+
+    @cached_property
+    def injected_spans(self) -> list[tuple[int, int]]:
+        """Sentences that address the model (injection.py), found once per article."""
+        return injected_spans(self.text, self.sentence_spans)
 
     def sentence_evidence(self, ev: Evidence) -> Evidence:
         """The sentence(s) holding the evidence, as evidence: the context a figure is checked in."""

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from pydantic import BaseModel
 
 from .grounding import Grounder, fold
-from .injection import injected_spans, overlaps
+from .injection import overlaps
 from .numbers import (
     Candidate, figure_check, figure_role, find_numbers, is_cumulative, unverified_figure, vague_mention,
 )
@@ -75,7 +75,7 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
 
 def _drop_injected(g: Grounder, out: Verified) -> None:
     """No item may rest on a sentence that addresses the model (see injection.py)."""
-    bad = injected_spans(g.text, g.sentence_spans)
+    bad = g.injected_spans
     if not bad:
         return
     for section, items in out.items.items():
