@@ -17,6 +17,8 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from .fakeserver import chat_completion, schema_of
+
 ARTICLE = re.compile(r"<<<\n(.*?)\n>>>", re.S)
 NARRATIVE_ITEM = re.compile(r"^\[(\d+)\] (.+)$", re.M)
 PROPER = re.compile(r"\b[A-Z][a-z]{3,}(?: [A-Z][a-z]+)*\b")
@@ -30,11 +32,6 @@ def article_of(body: dict[str, Any]) -> str | None:
         return None
     m = ARTICLE.search(content)
     return m.group(1) if m else None
-
-
-def schema_of(body: dict[str, Any]) -> dict[str, Any]:
-    rf = body.get("response_format") or {}
-    return rf["json_schema"]["schema"] if rf.get("type") == "json_schema" else rf.get("schema", {})
 
 
 class Filler:
@@ -96,7 +93,7 @@ def answer(body: dict[str, Any]) -> dict[str, Any]:
     article = article_of(body)
     if article is None:
         return narrative_answer(body)
-    schema = schema_of(body)
+    schema = schema_of(body) or {}
     return fill(schema, schema.get("$defs", {}), Filler(article))
 
 
@@ -147,15 +144,8 @@ class SchemaFake:
                         self._send(400, {"error": {"message": "scripted failure", "type": "invalid_request_error"}})
                         return
                     content = json.dumps(fake.respond(body))
-                    self._send(200, {
-                        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()),
-                        "model": body.get("model", "fake-model"),
-                        "choices": [{"index": 0, "finish_reason": "stop",
-                                     "message": {"role": "assistant", "content": content}}],
-                        "usage": {"prompt_tokens": len(json.dumps(body["messages"])) // 4,
-                                  "completion_tokens": len(content) // 4,
-                                  "total_tokens": len(json.dumps(body["messages"])) // 4 + len(content) // 4},
-                    })
+                    self._send(200, chat_completion(content, body.get("model", "fake-model"),
+                                                    len(json.dumps(body["messages"])) // 4, len(content) // 4))
                     with fake.lock:
                         fake.answered += 1
                 finally:

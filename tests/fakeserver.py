@@ -59,6 +59,14 @@ def schema_of(body: dict[str, Any]) -> dict[str, Any] | None:
     return fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
 
 
+def chat_completion(content: str, model: str, prompt_tokens: int = 10, completion_tokens: int = 5) -> dict[str, Any]:
+    """An OpenAI chat.completion body carrying `content`."""
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                      "total_tokens": prompt_tokens + completion_tokens}}
+
+
 def recorded_response(cassette: Path, index: int = 0) -> dict[str, Any]:
     """The JSON body of interaction `index` of a recorded cassette."""
     data = yaml.safe_load(cassette.read_text(encoding="utf-8"))
@@ -138,11 +146,7 @@ class FakeOpenAI:
     @staticmethod
     def synthetic(request: dict[str, Any]) -> dict[str, Any]:
         schema = schema_of(request)
-        content = json.dumps(minimal_instance(schema)) if schema else "ok"
-        return {"id": "fake", "object": "chat.completion", "created": 0, "model": request.get("model", "fake"),
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+        return chat_completion(json.dumps(minimal_instance(schema)) if schema else "ok", request.get("model", "fake"))
 
     @property
     def base_url(self) -> str:
