@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.fakeserver import minimal_instance, schema_of  # noqa: E402
+from tests.fakeserver import chat_completion, minimal_instance, schema_of  # noqa: E402
 
 REASONS = {200: b"OK", 404: b"Not Found", 400: b"Bad Request"}
 
@@ -53,12 +53,7 @@ class Fake:
         cached = self.answers.get(key)
         if cached is None:
             content = json.dumps(minimal_instance(schema)) if schema else "ok"
-            cached = json.dumps({
-                "id": "fake", "object": "chat.completion", "created": 0, "model": "fake",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-            }).encode()
+            cached = json.dumps(chat_completion(content, "fake")).encode()
             self.answers[key] = cached
         return cached
 
