@@ -45,6 +45,8 @@ from summarizer.local_model import terminate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SEED = ROOT / "seeds" / "2016-08-16-afp-russia-jets-iran-hamedan.txt"
+DEVSET = ROOT / "devset" / "labels.jsonl"
+OUT = ROOT / "benchmarks" / "out"  # briefs, progress and section results (not in git)
 PREFIX_SEEDS = ["01-*.txt", "02-*.txt", "09-*.txt"]
 FAKE = {"model": "fake", "profile": "llama-cpp-python"}
 GOAL_CONCURRENCY, GOAL_RATIO = 16, 1.2
@@ -480,19 +482,49 @@ def run_child(cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---- sections 1 and 5: the embedded model --------------------------------------------------------
-def section_embedded() -> dict[str, Any]:
-    """The seed article through the pipeline and the naive single call, then three short seeds in a
-    row, on a llama.cpp server of our own whose log only this run writes to."""
+class _LoggedCalls:
+    """A Summarizer whose every `asummarize` is paired with the llama.cpp log lines it caused and
+    whose brief is kept on disk, so section 1 gets the model's floor per article and the briefs
+    stay readable after the run."""
+
+    def __init__(self, s: Any, log_path: Path, briefs_dir: Path):
+        self.s, self.log_path, self.briefs_dir = s, log_path, briefs_dir
+        self.logs: dict[tuple[str, str], dict[str, Any]] = {}
+
+    async def asummarize(self, text: str, *, source: str, mode: str) -> Any:
+        sl = llamalog.LogSlice(self.log_path).start()
+        try:
+            brief = await self.s.asummarize(text, source=source, mode=mode)
+            out = self.briefs_dir / f"{Path(source).stem}.{mode}.json"
+            out.write_text(brief.model_dump_json(indent=2), encoding="utf-8")
+            return brief
+        finally:
+            await asyncio.sleep(0.5)  # the server writes its timings before answering; leave its log a moment
+            summary = llamalog.summarize(llamalog.parse(sl.read()))
+            self.logs[(source, mode)] = summary.__dict__ | {"model_s": summary.model_s, "total_s": summary.total_s}
+
+
+def section_embedded(limit: int | None = None) -> dict[str, Any]:
+    """The development set (the seed article included) through the pipeline and the naive single
+    call, article by article with the two modes alternating, then three short seeds in a row; on a
+    llama.cpp server of our own whose log only this run writes to."""
     from summarizer import Summarizer, local_model
+    from summarizer.eval import load_labels, run_eval, totals
     from summarizer.settings import Settings
 
     st = Settings()
     spec = local_model.spec_for(st.embedded_model)
     if not local_model.is_installed(spec):
         return {"error": f"embedded model {spec.name} is not installed (run `summarizer model install`)"}
+    labels = load_labels(DEVSET)[:limit]
+    OUT.mkdir(parents=True, exist_ok=True)
+    briefs_dir = OUT / "briefs"
+    briefs_dir.mkdir(exist_ok=True)
+    progress = OUT / "devset-progress.jsonl"
+    progress.write_text("", encoding="utf-8")
     log_path = local_model.cache_dir() / "llama-server-bench.log"
     out: dict[str, Any] = {"model": spec.name, "log": str(log_path), "threads": st.threads or os.cpu_count(),
-                           "modes": {}, "prefix": []}
+                           "labels": str(DEVSET.relative_to(ROOT)), "seed": SEED.name, "devset": {}, "prefix": []}
     server = local_model.LocalServer(spec, n_ctx=st.n_ctx, n_threads=st.threads, log_path=log_path)
     start = time.perf_counter()
     print(f"  embedded: starting {spec.name} (log: {log_path})…", file=sys.stderr, flush=True)
@@ -500,10 +532,26 @@ def section_embedded() -> dict[str, Any]:
         out["server_start_s"] = time.perf_counter() - start
         _warm(server.base_url, spec.name)
         s = Summarizer(base_url=server.base_url, model=spec.name, profile="llama-cpp-python")
+        logged = _LoggedCalls(s, log_path, briefs_dir)
         loop = asyncio.new_event_loop()
-        article = SEED.read_text(encoding="utf-8")
-        for mode in ("multi", "naive"):
-            out["modes"][mode] = _embedded_one(loop, s, article, SEED.name, mode, log_path)
+
+        def done(sc: Any) -> None:
+            with progress.open("a", encoding="utf-8") as f:
+                f.write(sc.model_dump_json() + "\n")
+            state = f"failed: {sc.error}" if not sc.ok else (
+                f"{sc.seconds:.0f} s, figures {sc.primary_matched}/{sc.primary_gold}, "
+                f"unsupported {sc.unsupported_figures}")
+            print(f"  embedded: {sc.mode:5} {sc.id}: {state}", file=sys.stderr, flush=True)
+
+        results = loop.run_until_complete(run_eval(logged, labels, ["multi", "naive"], on_score=done))
+        paths = {label.id: str(path) for label, path in labels}
+        for mode, scores in results.items():
+            rows = []
+            for sc in scores:
+                row = sc.model_dump() | {"path": Path(paths[sc.id]).name}
+                row["log"] = logged.logs.get((paths[sc.id], mode))
+                rows.append(row)
+            out["devset"][mode] = {"totals": totals(scores), "articles": rows}
         for pattern in PREFIX_SEEDS:
             path = sorted((ROOT / "seeds").glob(pattern))[0]
             out["prefix"].append(_embedded_one(loop, s, path.read_text(encoding="utf-8"), path.name,
@@ -653,51 +701,82 @@ def store_table(res: dict[str, Any] | None, reason: str | None) -> Table:
     return t
 
 
+def _agg(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Per-article means of a mode's rows (wall time, tokens, calls, llama.cpp floor and total)."""
+    n = len(rows) or 1
+    logs = [r["log"] or {} for r in rows]
+    return {"articles": len(rows),
+            "wall_s": sum(r["seconds"] for r in rows) / n,
+            "calls": sum(r["calls"] for r in rows) / n,
+            "requests": sum(lg.get("requests", 0) for lg in logs) / n,
+            "prompt_tokens": sum(r["prompt_tokens"] for r in rows) / n,
+            "completion_tokens": sum(r["completion_tokens"] for r in rows) / n,
+            "model_s": sum(lg.get("model_s", 0.0) for lg in logs) / n,
+            "total_s": sum(lg.get("total_s", 0.0) for lg in logs) / n,
+            "suspect": sum(lg.get("suspect_prompt_ms", 0) for lg in logs)}
+
+
 def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
-    t1 = Table("1. Embedded model: the seed article, pipeline vs single call",
-               ["path", "wall s", "model calls", "prompt tokens", "completion tokens",
+    t1 = Table("1. Embedded model: pipeline vs single call, per article",
+               ["articles", "path", "wall s", "model calls", "prompt tokens", "completion tokens",
                 "floor s (prompt eval + eval)", "wall / floor", "llama total s", "wall / llama total"])
+    tq = Table("1b. Quality on the development set (same run, same briefs)",
+               ["metric", "pipeline (multi)", "single call (naive)"])
     t5 = Table("5. Prompt-prefix reuse (embedded, 3 short seeds in a row, one Summarizer)",
                ["article", "wall s", "model calls", "prompt tokens sent", "sent (log)",
                 "processed (log)", "reused"])
     if e is None:
-        for t in (t1, t5):
+        for t in (t1, tq, t5):
             t.notes.append("skipped: run `benchmarks/run --embedded` (starts the embedded model; minutes on a CPU)")
-        return [t1, t5]
+        return [t1, tq, t5]
     if "error" in e:
-        for t in (t1, t5):
+        for t in (t1, tq, t5):
             t.notes.append(f"failed: {e['error']}")
-        return [t1, t5]
-    modes = e["modes"]
-    for mode, label in (("multi", "pipeline (mode=multi)"), ("naive", "single call (mode=naive)")):
-        r = modes[mode]
-        lg = r["log"]
-        if "error" in r:
-            t1.add(label, r["wall_s"], "-", "-", "-", lg["model_s"], "-", lg["total_s"], "-")
-            t1.notes.append(f"{label} failed: {r['error']}")
-            continue
-        t1.add(label, r["wall_s"], f"{r['calls']} ({lg['requests']} in log)", r["prompt_tokens"],
-               r["completion_tokens"], lg["model_s"], ratio(r["wall_s"], lg["model_s"]), lg["total_s"],
-               ratio(r["wall_s"], lg["total_s"]))
-    m, n = modes["multi"], modes["naive"]
-    if "error" not in m and "error" not in n:
-        t1.add("ratio pipeline / single call", ratio(m["wall_s"], n["wall_s"]), ratio(m["calls"], n["calls"]),
-               ratio(m["prompt_tokens"], n["prompt_tokens"]), ratio(m["completion_tokens"], n["completion_tokens"]),
-               ratio(m["log"]["model_s"], n["log"]["model_s"]), "", ratio(m["log"]["total_s"], n["log"]["total_s"]), "")
-        t1.notes.append("Pipeline per-pass seconds (brief.meta.timings): "
-                        + ", ".join(f"{k} {v}" for k, v in m["timings"].items()))
-    suspect = sum(modes[k]["log"]["suspect_prompt_ms"] for k in modes)
+        return [t1, tq, t5]
+    dev = e["devset"]
+    ok = {mode: [r for r in dev[mode]["articles"] if r["ok"]] for mode in dev}
+    for scope, pick in ((f"seed ({e['seed']})", lambda r: r["path"] == e["seed"]),
+                        (f"dev set ({len(dev['multi']['articles'])} articles, mean)", lambda r: True)):
+        # an article counts in both modes' means only if both modes briefed it, so the ratio is fair
+        both = {r["id"] for r in ok["multi"]} & {r["id"] for r in ok["naive"]}
+        agg = {mode: _agg([r for r in ok[mode] if pick(r) and r["id"] in both]) for mode in ("multi", "naive")}
+        for mode, label in (("multi", "pipeline"), ("naive", "single call")):
+            a = agg[mode]
+            if not a["articles"]:
+                t1.add(scope, label, "-", "-", "-", "-", "-", "-", "-", "-")
+                continue
+            t1.add(scope, label, a["wall_s"], f"{a['calls']:.2f} ({a['requests']:.2f} in log)", a["prompt_tokens"],
+                   a["completion_tokens"], a["model_s"], ratio(a["wall_s"], a["model_s"]), a["total_s"],
+                   ratio(a["wall_s"], a["total_s"]))
+        m, n = agg["multi"], agg["naive"]
+        if m["articles"] and n["articles"]:
+            t1.add(scope, "ratio pipeline / single call", ratio(m["wall_s"], n["wall_s"]), ratio(m["calls"], n["calls"]),
+                   ratio(m["prompt_tokens"], n["prompt_tokens"]), ratio(m["completion_tokens"], n["completion_tokens"]),
+                   ratio(m["model_s"], n["model_s"]), "", ratio(m["total_s"], n["total_s"]), "")
+    failed = {mode: len(dev[mode]["articles"]) - len(ok[mode]) for mode in dev}
+    if any(failed.values()):
+        t1.notes.append("Failed articles (left out of both modes' means): " + ", ".join(
+            f"{r['mode']} {r['id']}: {r['error']}" for mode in dev for r in dev[mode]["articles"] if not r["ok"]))
+    suspect = sum(_agg(dev[mode]["articles"])["suspect"] for mode in dev)
     t1.notes += [
         f"Model {e['model']}, {e['threads']} threads, own llama.cpp server (started in {e['server_start_s']:.1f} s, "
-        f"not counted) logging to {e['log']}; the timings are the log lines this run appended. "
-        "Tokens are brief.meta.usage (the last answer of each call); 'in log' counts every request the model served.",
+        f"not counted) logging to {e['log']}; the timings are the log lines this run appended. Articles: "
+        f"{e['labels']}, the two modes alternating article by article. Tokens are brief.meta.usage; "
+        "'in log' counts every request the model served (re-asks included).",
         "floor = llama.cpp's prompt eval + eval time; 'llama total' is its own total per request, which also "
-        "counts sampling under the JSON grammar.",
+        "counts sampling under the JSON grammar. Briefs: benchmarks/out/briefs/.",
     ]
     if suspect:
         t1.notes.append(f"Note: {suspect} requests logged a prompt eval time of ~0 ms for many tokens (a llama.cpp "
                         "accounting quirk), so the prompt-eval + eval floor is too low there; the llama total is "
                         "the safer floor.")
+    tm, tn = dev["multi"]["totals"], dev["naive"]["totals"]
+    for key in ("articles", "failed", "killed_wounded_exact_primary", "killed_wounded_recall_all", "extra_figures",
+                "unsupported_figures", "actor_recall", "base_recall", "grounded_share", "rejected_items"):
+        tq.add(key.replace("_", " "), tm[key], tn[key])
+    tq.notes.append("Scored by `summarizer.eval` against the hand-written labels; 'unsupported figures' are "
+                    "killed/wounded figures the scorer cannot find stated as deaths/injuries in their own "
+                    "evidence. Per article: benchmarks/out/devset-progress.jsonl.")
     sent_u = proc = sent_l = 0
     for r in e["prefix"]:
         lg = r["log"]
@@ -713,7 +792,7 @@ def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
                f"{1 - proc / sent_l:.0%}")
     t5.notes.append("sent (log) = prefix-match hit + remaining tokens per request; processed = tokens llama.cpp "
                     "evaluated (prompt eval line). 'reused' = share of sent prompt tokens served from the cache.")
-    return [t1, t5]
+    return [t1, tq, t5]
 
 
 def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float) -> str:
@@ -821,9 +900,10 @@ def write_results(path: Path, tables: list[Table], header: dict[str, Any], extra
         f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} RAM, {m['os']}, Python {m['python']}",
         f"- Load average at start / end: {header['load_start']} / {header['load_end']} "
         "(other processes on the machine share these cores)",
+        f"- Commit: {header['commit']}",
         f"- Total run time: {header['total_s']:.1f} s",
         "",
-        "Every number below was measured in this one run; ratios compare numbers from it.",
+        "Every ratio compares numbers measured in one run. A table from an earlier run says so in its notes.",
         "",
     ]
     for t in tables:
@@ -839,10 +919,39 @@ def loadavg() -> str:
         return "unknown"
 
 
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                             text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _saved(name: str, header: dict[str, Any], fresh: Any, ran: bool) -> tuple[Any, str | None]:
+    """This run's results of a section (saved for later runs), or the last saved ones and where
+    they came from: the embedded sections take an hour on a CPU, so a quick run keeps showing them."""
+    path = OUT / f"{name}.json"
+    if ran:
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"date": header["date"], "commit": header["commit"], "load_start":
+                                    header["load_start"], "load_end": loadavg(), "data": fresh}), encoding="utf-8")
+        return fresh, None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    return saved["data"], (f"From an earlier run ({saved['date']}, commit {saved['commit']}, load average "
+                           f"{saved['load_start']} / {saved['load_end']}), not this one.")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="benchmarks/run", description="Benchmarks of the summarizer library.")
     ap.add_argument("--embedded", action="store_true",
-                    help="also run sections 1 and 5 on the embedded model (slow: minutes on a CPU)")
+                    help="also run sections 1 and 5 on the embedded model (slow: about an hour on a CPU)")
+    ap.add_argument("--only-embedded", action="store_true",
+                    help="run sections 1 and 5 only; RESULTS.md keeps the last saved sections 2-4")
+    ap.add_argument("--devset-limit", type=int, help="only the first N dev-set articles (section 1)")
     ap.add_argument("--articles", type=int, default=200, help="articles per batch (section 3)")
     ap.add_argument("--delay", type=float, default=0.1, help="fake server delay per request, seconds (section 3)")
     ap.add_argument("--concurrency", default="1,4,16,64", help="comma-separated concurrency levels (section 3)")
@@ -858,51 +967,63 @@ def main(argv: list[str] | None = None) -> int:
 
     command = os.environ.get("BENCH_COMMAND") or "python -m benchmarks.bench " + shlex.join(argv or sys.argv[1:])
     header: dict[str, Any] = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
-                              "command": command, "machine": machine(), "load_start": loadavg()}
+                              "command": command, "machine": machine(), "load_start": loadavg(),
+                              "commit": _commit()}
     started = time.perf_counter()
-    tables: list[Table] = []
+    embedded = args.embedded or args.only_embedded
+    fake = not args.only_embedded
 
     emb = None
-    if args.embedded:
+    if embedded:
         print("sections 1 and 5: embedded model (slow)…", file=sys.stderr, flush=True)
         try:
-            emb = section_embedded()
+            emb = section_embedded(args.devset_limit)
         except Exception as exc:  # noqa: BLE001 - reported; the fake-server sections still run
             emb = {"error": f"{type(exc).__name__}: {exc}"}
+    emb, emb_from = _saved("embedded", header, emb, embedded)
     emb_tables = embedded_tables(emb)
-    tables.append(emb_tables[0])
 
-    print("section 2: library overhead…", file=sys.stderr, flush=True)
-    o = section_overhead(args.overhead_articles, args.profile_articles)
-    tables += overhead_tables(o)
-
-    levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
-    rows = []
-    with FastServer(delay=args.delay) as srv:
-        for c in levels:
-            print(f"section 3: {args.articles} articles at concurrency {c}…", file=sys.stderr, flush=True)
-            rows.append(run_child({"base_url": srv.base_url, "concurrency": c, "articles": args.articles,
-                                   "delay": args.delay}))
-        tables.append(batch_table(rows, args.delay))
-
-        fn, _where, takes_store = batch_api()
-        store_res, reason = None, None
-        if fn is None or not takes_store:
-            reason = "no store yet (summarize_many with a store= argument not found)"
-        elif store_class() is None:
-            reason = "no store yet"
-        else:
-            print("section 4: rerun from the store…", file=sys.stderr, flush=True)
-            with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
-                store_res = run_child({"base_url": srv.base_url, "concurrency": GOAL_CONCURRENCY,
-                                       "articles": args.articles, "delay": args.delay,
-                                       "store": str(Path(tmp) / "store.sqlite3"), "rerun": True})
-        tables.append(store_table(store_res, reason))
-    tables.append(emb_tables[1])
+    o = rows = store_res = reason = None
+    if fake:
+        print("section 2: library overhead…", file=sys.stderr, flush=True)
+        o = section_overhead(args.overhead_articles, args.profile_articles)
+        levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
+        rows = []
+        with FastServer(delay=args.delay) as srv:
+            for c in levels:
+                print(f"section 3: {args.articles} articles at concurrency {c}…", file=sys.stderr, flush=True)
+                rows.append(run_child({"base_url": srv.base_url, "concurrency": c, "articles": args.articles,
+                                       "delay": args.delay}))
+            fn, _where, takes_store = batch_api()
+            if fn is None or not takes_store:
+                reason = "no store yet (summarize_many with a store= argument not found)"
+            elif store_class() is None:
+                reason = "no store yet"
+            else:
+                print("section 4: rerun from the store…", file=sys.stderr, flush=True)
+                with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
+                    store_res = run_child({"base_url": srv.base_url, "concurrency": GOAL_CONCURRENCY,
+                                           "articles": args.articles, "delay": args.delay,
+                                           "store": str(Path(tmp) / "store.sqlite3"), "rerun": True})
+    fake_res, fake_from = _saved("fake", header, {"overhead": o, "rows": rows, "store": store_res,
+                                                  "reason": reason, "delay": args.delay}, fake)
+    tables = emb_tables[:2]
+    extra = ""
+    if fake_res is not None:
+        o, rows, delay = fake_res["overhead"], fake_res["rows"], fake_res["delay"]
+        fake_tables = [*overhead_tables(o), batch_table(rows, delay), store_table(fake_res["store"], fake_res["reason"])]
+        if fake_from:
+            for t in fake_tables:
+                t.notes.append(fake_from)
+        tables += fake_tables
+        extra = findings(o, rows, delay)
+    tables.append(emb_tables[2])
+    if emb_from:
+        for t in emb_tables:
+            t.notes.append(emb_from)
 
     header["load_end"] = loadavg()
     header["total_s"] = time.perf_counter() - started
-    extra = findings(o, rows, args.delay)
     for t in tables:
         t.show()
     if extra:

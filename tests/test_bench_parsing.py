@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -146,17 +147,25 @@ def test_embedded_section_end_to_end_on_a_fake_server(monkeypatch, tmp_path):
     monkeypatch.setattr(local_model, "is_installed", lambda spec: True)
     monkeypatch.setattr(local_model, "LocalServer", FakeLocalServer)
     monkeypatch.setattr(local_model, "cache_dir", lambda: tmp_path)
-    e = bench.section_embedded()
+    monkeypatch.setattr(bench, "OUT", tmp_path / "out")
+    e = bench.section_embedded(limit=2)  # the seed article and one more
     assert "error" not in e, e
     for mode in ("multi", "naive"):
-        row = e["modes"][mode]
-        assert "error" not in row, row
-        assert row["calls"] >= 1 and row["log"]["requests"] == row["calls"]
-        assert row["log"]["model_s"] > 0 and row["log"]["total_s"] > row["log"]["model_s"]
-    assert e["modes"]["naive"]["calls"] == 1 and e["modes"]["multi"]["calls"] >= 2
+        rows = e["devset"][mode]["articles"]
+        assert len(rows) == 2 and rows[0]["path"] == bench.SEED.name
+        for row in rows:
+            assert row["ok"], row
+            assert row["calls"] >= 1 and row["log"]["requests"] == row["calls"]
+            assert row["log"]["model_s"] > 0 and row["log"]["total_s"] > row["log"]["model_s"]
+            assert (tmp_path / "out" / "briefs" / f"{Path(row['path']).stem}.{mode}.json").is_file()
+        assert e["devset"][mode]["totals"]["articles"] == 2
+    assert all(r["calls"] == 1 for r in e["devset"]["naive"]["articles"])
+    assert all(r["calls"] >= 2 for r in e["devset"]["multi"]["articles"])
+    assert len((tmp_path / "out" / "devset-progress.jsonl").read_text().splitlines()) == 4
     assert len(e["prefix"]) == 3
     # passes of one article share the system prompt and the article: later passes reuse the prefix
     assert all(0 < r["log"]["processed"] < r["log"]["sent"] for r in e["prefix"])
-    t1, t5 = bench.embedded_tables(e)
-    assert len(t1.rows) == 3 and len(t5.rows) == 4
+    t1, tq, t5 = bench.embedded_tables(e)
+    assert len(t1.rows) == 6 and len(t5.rows) == 4 and len(tq.rows) == 10
+    assert "seed (" in t1.markdown() and "dev set (2 articles" in t1.markdown()
     assert "pipeline / single call" in t1.markdown() and "all three" in t5.markdown()
