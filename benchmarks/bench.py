@@ -233,32 +233,25 @@ async def _hammer(port: int, payloads: list[bytes], connections: int, total: int
 HOTSPOTS = [
     ("Summarizer.summarize (whole article, per model call)", "summarizer/api.py", "summarize", False),
     ("Backend.extract: one model call, all of it", "summarizer/backend.py", "extract", False),
-    ("  a. Backend._shape_kwargs → model_json_schema", "summarizer/backend.py", "_shape_kwargs", True),
     ("  instructor create_with_completion", "instructor/", "create_with_completion", False),
-    ("    b. instructor prepare_response_model (create_model wrapper + 2 validator walks)", "instructor/",
-     "prepare_response_model", True),
-    ("    c. instructor prepare_request → model_json_schema", "instructor/v2/providers/openai/handlers.py",
-     "prepare_request", True),
-    ("    instructor reject_async_validators (all walks)", "instructor/", "reject_async_validators", True),
+    ("    instructor prepare_response_model", "instructor/", "prepare_response_model", True),
+    ("    instructor prepare_request", "instructor/v2/providers/openai/handlers.py", "prepare_request", True),
+    ("    instructor reject_async_validators (first use of a class only)", "instructor/",
+     "reject_async_validators", True),
     ("    instructor parse_response", "instructor/v2/providers/openai/handlers.py", "parse_response", True),
-    ("    openai chat.completions.create", "openai/resources/chat/completions/", "create", False),
-    ("      e. openai async_transform (walks the request body)", "openai/_utils/_transform.py",
-     "async_transform", False),
+    ("    Backend._send (HTTP through openai's post)", "summarizer/backend.py", "_send", False),
     ("      openai _build_request", "openai/_base_client.py", "_build_request", True),
     ("      httpx send (socket I/O + HTTP/1.1)", "httpx", "send", False),
     ("      openai _process_response (ChatCompletion)", "openai/_base_client.py", "_process_response", False),
     ("  tenacity AsyncRetrying", "tenacity/", "__anext__", False),
     ("pydantic BaseModel.model_json_schema (all callers)", "pydantic/main.py", "model_json_schema", True),
     ("pydantic create_model (all callers)", "pydantic/main.py", "create_model", True),
-    ("f. schema.figure_labels(n) → create_model (per article)", "summarizer/schema.py", "figure_labels", True),
     ("prompts.messages (render templates)", "summarizer/prompts.py", "messages", True),
     ("Grounder(text)", "summarizer/grounding.py", "__init__", True),
     ("numbers.casualty_candidates", "summarizer/numbers.py", "casualty_candidates", True),
     ("verify.verify_drafts", "summarizer/verify.py", "verify_drafts", True),
     ("verify.check_prose", "summarizer/verify.py", "check_prose", True),
 ]
-# d: the validator walk instructor's retry loop adds (the other two are inside b).
-AVOIDABLE = ["a.", "b.", "c.", "d.", "e.", "f."]
 
 
 def profile_breakdown(stats: pstats.Stats, requests: int, articles: int) -> tuple[list[dict], list[dict], float]:
@@ -277,15 +270,6 @@ def profile_breakdown(stats: pstats.Stats, requests: int, articles: int) -> tupl
                     "share": cum / total if total else 0.0,
                     "calls_per_request": calls / requests if (show_calls and requests) else None,
                     "us_per_call": cum / calls * 1e6 if (show_calls and calls) else None})
-    # d. reject_async_validators time not already inside prepare_response_model (b.)
-    d = 0.0
-    for (filename, _line, func), (cc, nc, tt, ct, callers) in raw.items():
-        if func == "reject_async_validators" and "instructor/" in filename.replace("\\", "/"):
-            d += sum(v[3] for (cf, _cl, cfn), v in callers.items() if cfn != "prepare_response_model")
-    at = next((i for i, h in enumerate(hot) if "reject_async_validators" in h["label"]), len(hot) - 1) + 1
-    hot.insert(at, {"label": "      d. of which from instructor's retry loop (the 3rd walk)",
-                    "us_per_request": d / requests * 1e6 if requests else 0.0,
-                    "share": d / total if total else 0.0, "calls_per_request": None, "us_per_call": None})
     top = sorted(raw.items(), key=lambda kv: -kv[1][2])[:15]
     selfs = [{"function": f"{short_path(fn)}:{line}({func})", "us_per_request": tt / requests * 1e6,
               "share": tt / total if total else 0.0}
@@ -803,89 +787,48 @@ def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float)
     prof_per_call = o["profile_s"] / o["profile_requests"] * 1e6
     scale = o["lib_cpu_us_per_request"] / prof_per_call  # cProfile CPU time → unprofiled CPU time
 
-    def find(key: str) -> dict[str, Any] | None:
-        return next((h for h in o["hotspots"] if h["label"].strip().startswith(key)), None)
-
     def us(key: str) -> float:
-        h = find(key)
+        h = next((h for h in o["hotspots"] if h["label"].strip().startswith(key)), None)
         return h["us_per_request"] * scale if h else 0.0
 
-    def share(key: str) -> float:
-        h = find(key)
-        return h["share"] if h else 0.0
-
-    avoidable = sum(us(k) for k in AVOIDABLE)
-    avoidable_share = sum(share(k) for k in AVOIDABLE)
     lines = ["## Findings", ""]
     if goal:
         g_ratio = goal["wall_s"] / goal["ideal_s"]
         cpu_per_call = goal["cpu_s"] / max(1, goal["requests"]) * 1e6
-        budget = goal["ideal_s"] * GOAL_RATIO / max(1, goal["requests"]) * 1e6
         lines.append(
             f"- Concurrency {GOAL_CONCURRENCY}: {goal['wall_s']:.2f} s against an ideal of {goal['ideal_s']:.2f} s "
             f"({g_ratio:.2f}x; goal ≤ {GOAL_RATIO}x: {'met' if g_ratio <= GOAL_RATIO else 'MISSED'}). "
             f"The client process spent {goal['cpu_s']:.2f} s of CPU on {goal['requests']} model calls "
-            f"({cpu_per_call:,.0f} µs per call), all on one event-loop thread, so the batch cannot finish before "
-            f"~{goal['cpu_s']:.2f} s however fast the backend is; the rest of the wall time "
-            f"({max(0.0, goal['wall_s'] - goal['cpu_s']):.2f} s) is waiting, on the fake delay and on a core "
-            f"(see the load average above). Meeting {GOAL_RATIO}x needs ≤ {budget:,.0f} µs of client CPU per "
-            "model call.")
+            f"({cpu_per_call:,.0f} µs per call, program-side work included) on one event-loop thread; "
+            "that CPU time is the floor of the batch's wall time however fast the backend is.")
         lines.append("- Every level: " + "; ".join(
             f"c={r['concurrency']}: {r['wall_s'] / r['ideal_s']:.2f}x ideal, client CPU {r['cpu_s']:.2f} s vs "
             f"ideal {r['ideal_s']:.2f} s ({'CPU-bound' if r['cpu_s'] > r['ideal_s'] else 'not CPU-bound'})"
             for r in rows) + ".")
-        lines.append(f"- Peak requests in flight at the server reached {goal['peak_in_flight']} at concurrency "
-                     f"{GOAL_CONCURRENCY}: `Settings.concurrency` bounds the passes of one article "
-                     "(a semaphore per `extract_facts` call), not requests across a batch, so a batch of c articles "
-                     "can have up to 2c requests in flight. Worth a note in the docs, or a shared limit on the Backend.")
+        lines.append(f"- Peak requests in flight at the server: {goal['peak_in_flight']} at concurrency "
+                     f"{GOAL_CONCURRENCY}. The batch's concurrency counts articles; an article's figure-label and "
+                     "entity passes run side by side, so a backend sees up to twice that many requests.")
+    http = us("openai _build_request") + us("httpx send") + us("openai _process_response")
+    instr = us("instructor create_with_completion") - us("Backend._send")
+    program = sum(us(k) for k in ("prompts.messages", "Grounder", "numbers.casualty_candidates",
+                                  "verify.verify_drafts", "verify.check_prose"))
     lines += [
         f"- Sequentially (section 2), the library costs {o['lib_us_per_request']:,.0f} µs per model call "
         f"({o['lib_cpu_us_per_request']:,.0f} µs of CPU) against {o['raw_us_per_request']:,.0f} µs "
         f"({o['raw_cpu_us_per_request']:,.0f} µs CPU) for the same request as a raw HTTP call "
-        f"({o['lib_s'] / o['raw_s']:.1f}x); the fake server's own CPU is ~{o['server_cpu_us_lib']:.0f} µs per "
-        "request in another process, so the difference is client-side Python.",
-        f"- Where it goes (table 2b; µs are cProfile CPU times scaled by {scale:.2f} to unprofiled CPU time, shares "
-        "are of profiled time). Per-call work that never changes between calls with the same response model:",
-        f"  - a. `Backend._shape_kwargs` calls `response_model.model_json_schema()` on every call: "
-        f"{us('a.'):,.0f} µs ({share('a.'):.0%}).",
-        f"  - b. instructor `prepare_response_model` wraps the response model in a new class every call "
-        f"(`response_schema` → `pydantic.create_model`) and walks it twice for async validators: "
-        f"{us('b.'):,.0f} µs ({share('b.'):.0%}).",
-        f"  - c. instructor's JSON_SCHEMA handler `prepare_request` calls `model_json_schema()` again: "
-        f"{us('c.'):,.0f} µs ({share('c.'):.0%}).",
-        f"  - d. instructor's retry loop walks the model for async validators a third time: "
-        f"{us('d.'):,.0f} µs ({share('d.'):.0%}).",
-        f"  - e. openai's `async_transform` walks the request parameters, including instructor's "
-        f"`response_format` with the whole schema, which our `extra_body` then replaces anyway: "
-        f"{us('e.'):,.0f} µs ({share('e.'):.0%}).",
-        f"  - f. `schema.figure_labels(n)` builds a new pydantic model per article: {us('f.'):,.0f} µs per model "
-        f"call ({share('f.'):.0%}).",
-        f"  - Together a–f: {avoidable:,.0f} µs per call ({avoidable_share:.0%} of the library's time). For scale: "
-        f"the HTTP exchange itself (httpx send) is {us('httpx send'):,.0f} µs; the program-side checks per "
-        f"model call are Grounder {us('Grounder'):,.0f} µs, casualty_candidates "
-        f"{us('numbers.casualty_candidates'):,.0f} µs, verify_drafts {us('verify.verify_drafts'):,.0f} µs, "
-        f"check_prose {us('verify.check_prose'):,.0f} µs.",
-        "- Recommended fix (not applied: summarizer/ is outside this task):",
-        "  1. Cache per response-model class: a `functools.cache`d `json_schema(model)` used by "
-        "`Backend._shape_kwargs` (removes a), and `functools.cache` on `schema.figure_labels(n)` (removes f). "
-        "Two small edits, no behaviour change.",
-        "  2. Take instructor out of the per-call path in `Backend.extract` (removes b, c, d): validate with "
-        "`response_model.model_validate_json(choices[0].message.content)` and re-ask on `ValidationError` with the "
-        "error appended, at most `policy.reasks` times; keep `finish_reason == 'length'` as an incomplete-output "
-        "error; tenacity keeps the transport retries (tests/test_backend.py pins the behaviour to keep).",
-        "  3. Send the request with `self.raw.post('/chat/completions', cast_to=ChatCompletion, body={...})` with the "
-        "cached `response_format` in the body (removes e: the typed transform walks every message, not only the "
-        "schema), keeping the openai client's error classes, so `is_transient` and `describe` are unchanged.",
-        f"  4. Estimated from the profile, removing a–f leaves about {o['lib_cpu_us_per_request'] - avoidable:,.0f} µs "
-        f"of CPU per call of {o['lib_cpu_us_per_request']:,.0f} µs"
-        + (f", against the ≤ {goal['ideal_s'] * GOAL_RATIO / max(1, goal['requests']) * 1e6:,.0f} µs the goal needs"
-           if goal else "")
-        + ". `python -m benchmarks.prototype_fix` measures steps 1-3 for real (monkeypatched in its own process, "
-        "re-asks left out) and reruns the concurrency-16 batch with them; its numbers are not part of this run.",
-        "  5. Next after that, per table 2b: the HTTP client itself (httpx send, openai `_build_request` and "
-        "`_process_response`), `verify.check_prose` and `numbers.casualty_candidates` (in the profile, "
-        "`numbers._stem_kind` tries every stem through a generator for each word; a precomputed tuple for "
-        "`str.startswith`, or a cache per word, would do).",
+        f"({o['lib_s'] / o['raw_s']:.1f}x).",
+        f"- Where the CPU goes per model call (table 2b, cProfile times scaled by {scale:.2f} to unprofiled CPU): "
+        f"openai's HTTP stack (build request, httpx send, parse the ChatCompletion) {http:,.0f} µs; instructor "
+        f"around it (prepare, validate, retry loop) {instr:,.0f} µs; the program's own work (prompt rendering, "
+        f"grounding, figure finding, verification) {program:,.0f} µs; JSON-schema generation "
+        f"{us('pydantic BaseModel.model_json_schema'):,.0f} µs and new model classes "
+        f"{us('pydantic create_model'):,.0f} µs (both built once per answer model, then cached).",
+        "- What was cut to get here (each measured by this benchmark before and after): instructor's per-call "
+        "wrapper class and JSON schema (`backend._answer_class`, built once per answer model), its repeated "
+        "async-validator walks (`backend._walk_each_class_once`), openai's typed re-walk of every request "
+        "parameter (`Backend._send` sends instructor's request through the client's untyped `post`), and the "
+        "per-article figure-label model (`schema.figure_labels`, cached). What is left is mostly the HTTP "
+        "client itself.",
     ]
     return "\n".join(lines) + "\n"
 

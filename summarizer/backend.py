@@ -18,15 +18,18 @@ import asyncio
 import functools
 import json
 import logging
+import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 import openai
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
@@ -92,9 +95,53 @@ def _retry_after(exc: BaseException | None) -> float | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    """Building a JSON schema costs milliseconds; the answer models are few and fixed."""
-    return model.model_json_schema()
+def _answer_class(model: type[T]) -> type[T]:
+    """instructor's wrapper of `model`, built once, with its JSON schema generated once.
+
+    Per call, instructor wraps the model in a new class (`response_schema`) and regenerates its
+    schema: milliseconds of CPU per call on one event loop, which capped batch throughput
+    (benchmarks/RESULTS.md, section 2b). Given a class that is already a wrapper it skips both.
+    The answer models are few and fixed, so caching per class is safe.
+    """
+    wrapped = instructor.response_schema(model)
+    schema = wrapped.model_json_schema()
+
+    def model_json_schema(cls: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # callers only read the schema (instructor puts it in the request; so do we)
+        return schema if not args and not kwargs else wrapped.model_json_schema.__func__(cls, *args, **kwargs)
+
+    # the same name as the model: it appears in the request and in validation errors sent back
+    answer = type(model.__name__, (wrapped,), {"__qualname__": model.__qualname__, "__doc__": model.__doc__,
+                                                "__module__": model.__module__,
+                                                "model_json_schema": classmethod(model_json_schema)})
+    return answer
+
+
+def _walk_each_class_once() -> None:
+    """instructor walks the response model for async validators 3-5 times per call (about a fifth
+    of the library's CPU per call); a class cannot gain validators after it is built, so one walk
+    per class is enough. Changes nothing else, and nothing if instructor's layout differs."""
+    try:
+        from instructor.v2.validation import async_validators as mod
+    except ImportError:  # pragma: no cover - another instructor layout: keep its behaviour
+        return
+    walk = getattr(mod, "reject_async_validators", None)
+    if walk is None or getattr(walk, "walks_once", False):
+        return
+    checked: weakref.WeakSet[type] = weakref.WeakSet()
+
+    def once(response_model: Any) -> None:
+        if isinstance(response_model, type) and response_model in checked:
+            return
+        walk(response_model)
+        if isinstance(response_model, type):
+            checked.add(response_model)
+
+    once.walks_once = True  # type: ignore[attr-defined]
+    # modules that imported the function by name hold their own reference to it
+    for name, module in list(sys.modules.items()):
+        if name.startswith("instructor") and getattr(module, "reject_async_validators", None) is walk:
+            module.reject_async_validators = once
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -192,14 +239,23 @@ class Backend:
         # max_retries=0: tenacity below owns the transport retry policy.
         self.raw = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed",
                                       max_retries=0, timeout=timeout)
-        self.client = instructor.from_openai(self.raw, mode=instructor.Mode.JSON_SCHEMA)
+        # instructor's own construction (what from_openai does), with our `_send` as the create call
+        mode = instructor.Mode.JSON_SCHEMA
+        self.client = instructor.AsyncInstructor(client=self.raw, create=instructor.patch(create=self._send, mode=mode),
+                                                 mode=mode, provider=instructor.Provider.OPENAI)
+        _walk_each_class_once()
 
-    def _shape_kwargs(self, response_model: type[BaseModel]) -> dict[str, Any]:
-        if self.profile.shape == "json_object_schema":
-            # Overrides instructor's standard response_format in the request body.
-            schema = _schema(response_model)
-            return {"extra_body": {"response_format": {"type": "json_object", "schema": schema}}}
-        return {}
+    async def _send(self, **params: Any) -> ChatCompletion:
+        """Send instructor's request in this profile's shape, through openai's untyped `post`.
+
+        `chat.completions.create` re-walks every parameter against its typed definition on each
+        call (about 1.6 ms of CPU), the largest cost left around a call; `post` keeps openai's
+        HTTP client, timeouts and error classes, so retries and messages are unchanged.
+        """
+        fmt = params.get("response_format")
+        if self.profile.shape == "json_object_schema" and fmt and fmt.get("type") == "json_schema":
+            params["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+        return await self.raw.post("/chat/completions", cast_to=ChatCompletion, body=params)
 
     async def extract(self, response_model: type[T], messages: list[dict[str, str]],
                       max_tokens: int = 1024) -> tuple[T, Usage, float]:
@@ -219,11 +275,10 @@ class Backend:
                     obj, completion = await self.client.chat.completions.create_with_completion(
                         model=self.model,
                         messages=messages,
-                        response_model=response_model,
+                        response_model=_answer_class(response_model),
                         max_retries=self.policy.reasks,  # re-asks after the first answer
                         temperature=self.temperature,
                         max_tokens=max_tokens,
-                        **self._shape_kwargs(response_model),
                     )
         except Exception as exc:  # noqa: BLE001 - every failure becomes one line for the user
             attempts = retrying.statistics.get("attempt_number", 1)
