@@ -190,3 +190,32 @@ def test_unreachable_backend():
     policy = RetryPolicy(attempts=2, reasks=0, sleep=Sleeps())
     with pytest.raises(BackendError, match="cannot reach backend at http://127.0.0.1:9/v1"):
         run(make_backend("http://127.0.0.1:9/v1", policy, timeout=2).extract(Headline, MESSAGES))
+
+
+def test_answer_classes_are_built_once_and_async_validators_still_refused():
+    """The per-call caches around instructor change its cost, not its checks."""
+    from instructor.v2.validation import async_validators
+
+    from summarizer.backend import _answer_class
+
+    class Plain(BaseModel):
+        """A plain answer."""
+
+        n: int
+
+    Backend(BASE_URL, MODEL, PROFILES["llama-cpp-python"])  # installs the once-per-class walk
+    answer = _answer_class(Plain)
+    assert _answer_class(Plain) is answer and issubclass(answer, Plain)
+    assert answer.__name__ == "Plain" and answer.model_json_schema() is answer.model_json_schema()
+    assert answer.model_json_schema()["properties"] == Plain.model_json_schema()["properties"]
+
+    class WithAsync(BaseModel):
+        n: int
+
+        @async_validators.async_field_validator("n")
+        async def check(self, value):  # pragma: no cover - never run: the class is refused first
+            return value
+
+    for _ in range(2):  # refused every time, not only on the first walk
+        with pytest.raises(ValueError, match="async validators"):
+            async_validators.reject_async_validators(WithAsync)
