@@ -63,6 +63,18 @@ def fold(s: str) -> str:
     return FoldedText.of(s).folded.strip()
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, trailing whitespace left out."""
+    spans = []
+    for part in _SEGMENTER.segment(text):
+        a, b = part.start, part.end
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
 class Grounder:
     """Grounds quotes against one article; build once per article."""
 
@@ -117,14 +129,7 @@ class Grounder:
 
     @cached_property
     def sentence_spans(self) -> list[tuple[int, int]]:
-        spans = []
-        for part in _SEGMENTER.segment(self.text):
-            a, b = part.start, part.end
-            while b > a and self.text[b - 1].isspace():
-                b -= 1
-            if b > a:
-                spans.append((a, b))
-        return spans
+        return sentence_spans(self.text)
 
     @cached_property
     def injected_spans(self) -> list[tuple[int, int]]:

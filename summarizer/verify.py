@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pysbd
 from rapidfuzz import fuzz
 from pydantic import BaseModel
 
-from .grounding import Grounder, fold
+from .grounding import Grounder, fold, sentence_spans
 from .injection import overlaps
 from .numbers import (
     Candidate, figure_check, figure_role, find_numbers, is_cumulative, unverified_figure, vague_mention,
@@ -30,7 +29,6 @@ from .schema import (
     Rejected,
 )
 
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=False)
 
 
 @dataclass
@@ -253,6 +251,7 @@ def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
         out.reject("casualties", d, "quote not found in the article")
         return
     qualifiers: list[str] = []
+    moved = False  # a running total moved to background figures
     for name, want in (("killed", "death"), ("wounded", "injury")):
         value = data.get(name)
         if value is None:
@@ -277,8 +276,8 @@ def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
                 about=f"people {'killed' if want == 'death' else 'wounded'} (running total)",
                 evidence=[ev]))
             data[name] = None
-            data["_moved"] = True
-    if data.pop("_moved", False) and data["killed"] is None and data["wounded"] is None:
+            moved = True
+    if moved and data["killed"] is None and data["wounded"] is None:
         return
     if data["killed"] is None and data["wounded"] is None:
         vague = vague_mention(ev.quote, "death") or vague_mention(ev.quote, "injury")
@@ -363,7 +362,7 @@ def find_conflicts(casualties: list[Casualty]) -> list[CasualtyConflict]:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SEGMENTER.segment(text) if s.strip()]
+    return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()]
 
 
 def check_prose(headline: str, summary: str, text: str, casualties: list[Casualty],
