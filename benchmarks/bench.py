@@ -476,16 +476,26 @@ class _LoggedCalls:
         self.logs: dict[tuple[str, str], dict[str, Any]] = {}
 
     async def asummarize(self, text: str, *, source: str, mode: str) -> Any:
+        from summarizer.errors import SummarizerError
+
         sl = llamalog.LogSlice(self.log_path).start()
         try:
             brief = await self.s.asummarize(text, source=source, mode=mode)
             out = self.briefs_dir / f"{Path(source).stem}.{mode}.json"
             out.write_text(brief.model_dump_json(indent=2), encoding="utf-8")
             return brief
+        except SummarizerError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug on one article is that article's failure, not the run's
+            raise SummarizerError(f"unexpected {type(exc).__name__}: {exc}") from exc
         finally:
             await asyncio.sleep(0.5)  # the server writes its timings before answering; leave its log a moment
-            summary = llamalog.summarize(llamalog.parse(sl.read()))
-            self.logs[(source, mode)] = summary.__dict__ | {"model_s": summary.model_s, "total_s": summary.total_s}
+            try:
+                summary = llamalog.summarize(llamalog.parse(sl.read()))
+                self.logs[(source, mode)] = summary.__dict__ | {"model_s": summary.model_s,
+                                                                "total_s": summary.total_s}
+            except OSError:
+                self.logs[(source, mode)] = None
 
 
 def section_embedded(limit: int | None = None) -> dict[str, Any]:
@@ -702,7 +712,7 @@ def _agg(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
     t1 = Table("1. Embedded model: pipeline vs single call, per article",
-               ["articles", "path", "wall s", "model calls", "prompt tokens", "completion tokens",
+               ["scope", "mode", "wall s", "model calls", "prompt tokens", "completion tokens",
                 "floor s (prompt eval + eval)", "wall / floor", "llama total s", "wall / llama total"])
     tq = Table("1b. Quality on the development set (same run, same briefs)",
                ["metric", "pipeline (multi)", "single call (naive)"])
@@ -719,10 +729,10 @@ def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
         return [t1, tq, t5]
     dev = e["devset"]
     ok = {mode: [r for r in dev[mode]["articles"] if r["ok"]] for mode in dev}
+    # an article counts in both modes' means only if both modes briefed it, so the ratio is fair
+    both = {r["id"] for r in ok["multi"]} & {r["id"] for r in ok["naive"]}
     for scope, pick in ((f"seed ({e['seed']})", lambda r: r["path"] == e["seed"]),
-                        (f"dev set ({len(dev['multi']['articles'])} articles, mean)", lambda r: True)):
-        # an article counts in both modes' means only if both modes briefed it, so the ratio is fair
-        both = {r["id"] for r in ok["multi"]} & {r["id"] for r in ok["naive"]}
+                        (f"dev set ({len(both)} articles, mean)", lambda r: True)):
         agg = {mode: _agg([r for r in ok[mode] if pick(r) and r["id"] in both]) for mode in ("multi", "naive")}
         for mode, label in (("multi", "pipeline"), ("naive", "single call")):
             a = agg[mode]
@@ -745,7 +755,8 @@ def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
     t1.notes += [
         f"Model {e['model']}, {e['threads']} threads, own llama.cpp server (started in {e['server_start_s']:.1f} s, "
         f"not counted) logging to {e['log']}; the timings are the log lines this run appended. Articles: "
-        f"{e['labels']}, the two modes alternating article by article. Tokens are brief.meta.usage; "
+        f"{e['labels']}, the two modes alternating article by article. Wall s is the brief's own clock "
+        "(brief.meta.timings['total']: the model calls and the program's work). Tokens are brief.meta.usage; "
         "'in log' counts every request the model served (re-asks included).",
         "floor = llama.cpp's prompt eval + eval time; 'llama total' is its own total per request, which also "
         "counts sampling under the JSON grammar. Briefs: benchmarks/out/briefs/.",
@@ -871,14 +882,16 @@ def _commit() -> str:
         return "unknown"
 
 
-def _saved(name: str, header: dict[str, Any], fresh: Any, ran: bool) -> tuple[Any, str | None]:
+def _saved(name: str, header: dict[str, Any], fresh: Any, ran: bool, complete: bool = True) -> tuple[Any, str | None]:
     """This run's results of a section (saved for later runs), or the last saved ones and where
-    they came from: the embedded sections take an hour on a CPU, so a quick run keeps showing them."""
+    they came from: the embedded sections take an hour on a CPU, so a quick run keeps showing them.
+    A failed or partial run is saved beside the complete one, never over it."""
     path = OUT / f"{name}.json"
     if ran:
         OUT.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"date": header["date"], "commit": header["commit"], "load_start":
-                                    header["load_start"], "load_end": loadavg(), "data": fresh}), encoding="utf-8")
+        target = path if complete else OUT / f"{name}-partial.json"
+        target.write_text(json.dumps({"date": header["date"], "commit": header["commit"], "load_start":
+                                      header["load_start"], "load_end": loadavg(), "data": fresh}), encoding="utf-8")
         return fresh, None
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
@@ -923,7 +936,8 @@ def main(argv: list[str] | None = None) -> int:
             emb = section_embedded(args.devset_limit)
         except Exception as exc:  # noqa: BLE001 - reported; the fake-server sections still run
             emb = {"error": f"{type(exc).__name__}: {exc}"}
-    emb, emb_from = _saved("embedded", header, emb, embedded)
+    emb, emb_from = _saved("embedded", header, emb, embedded,
+                           complete=emb is not None and "error" not in emb and args.devset_limit is None)
     emb_tables = embedded_tables(emb)
 
     o = rows = store_res = reason = None
@@ -949,7 +963,8 @@ def main(argv: list[str] | None = None) -> int:
                                            "articles": args.articles, "delay": args.delay,
                                            "store": str(Path(tmp) / "store.sqlite3"), "rerun": True})
     fake_res, fake_from = _saved("fake", header, {"overhead": o, "rows": rows, "store": store_res,
-                                                  "reason": reason, "delay": args.delay}, fake)
+                                                  "reason": reason, "delay": args.delay}, fake,
+                                 complete=args.articles == 200 and args.delay == 0.1)
     tables = emb_tables[:2]
     extra = ""
     if fake_res is not None:

@@ -117,6 +117,11 @@ def _answer_class(model: type[T]) -> type[T]:
     return answer
 
 
+# `chat.completions.create` keyword → openai request option (what `post` takes beside the body)
+_REQUEST_OPTIONS = {"extra_headers": "headers", "extra_query": "params", "extra_body": "extra_json",
+                    "timeout": "timeout"}
+
+
 def _walk_each_class_once() -> None:
     """instructor walks the response model for async validators 3-5 times per call (about a fifth
     of the library's CPU per call); a class cannot gain validators after it is built, so one walk
@@ -252,10 +257,15 @@ class Backend:
         call (about 1.6 ms of CPU), the largest cost left around a call; `post` keeps openai's
         HTTP client, timeouts and error classes, so retries and messages are unchanged.
         """
+        if params.get("stream"):
+            raise ValueError("streamed completions are not supported here")
+        # request options, should a caller ever pass them, are not part of the JSON body
+        options = {opt: params.pop(key) for key, opt in _REQUEST_OPTIONS.items() if key in params}
         fmt = params.get("response_format")
         if self.profile.shape == "json_object_schema" and fmt and fmt.get("type") == "json_schema":
             params["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
-        return await self.raw.post("/chat/completions", cast_to=ChatCompletion, body=params)
+        return await self.raw.post("/chat/completions", cast_to=ChatCompletion, body=params,
+                                   options=options)  # type: ignore[arg-type]
 
     async def extract(self, response_model: type[T], messages: list[dict[str, str]],
                       max_tokens: int = 1024) -> tuple[T, Usage, float]:

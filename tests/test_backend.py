@@ -192,10 +192,13 @@ def test_unreachable_backend():
         run(make_backend("http://127.0.0.1:9/v1", policy, timeout=2).extract(Headline, MESSAGES))
 
 
-def test_answer_classes_are_built_once_and_async_validators_still_refused():
+def test_answer_classes_are_built_once_and_async_validators_still_refused(monkeypatch):
     """The per-call caches around instructor change its cost, not its checks."""
+    import sys
+
     from instructor.v2.validation import async_validators
 
+    from summarizer import backend as backend_module
     from summarizer.backend import _answer_class
 
     class Plain(BaseModel):
@@ -204,10 +207,27 @@ def test_answer_classes_are_built_once_and_async_validators_still_refused():
         n: int
 
     Backend(BASE_URL, MODEL, PROFILES["llama-cpp-python"])  # installs the once-per-class walk
+    walk = async_validators.reject_async_validators
+    assert getattr(walk, "walks_once", False)
+    # every instructor module that holds the function by name holds the once-per-class one
+    holders = [m for n, m in sys.modules.items() if n.startswith("instructor") and hasattr(m, "reject_async_validators")]
+    assert holders and all(m.reject_async_validators is walk for m in holders)
     answer = _answer_class(Plain)
     assert _answer_class(Plain) is answer and issubclass(answer, Plain)
     assert answer.__name__ == "Plain" and answer.model_json_schema() is answer.model_json_schema()
-    assert answer.model_json_schema()["properties"] == Plain.model_json_schema()["properties"]
+    assert answer.model_json_schema() == Plain.model_json_schema()
+
+    walked = []
+    # the original walk is the one callable the wrapper closes over; count its calls
+    inner = next(cell for cell in walk.__closure__ if callable(cell.cell_contents))
+    monkeypatch.setattr(inner, "cell_contents", walked.append)
+
+    class Fresh(BaseModel):
+        n: int
+
+    for _ in range(3):
+        walk(Fresh)
+    assert walked == [Fresh]  # walked on first use only
 
     class WithAsync(BaseModel):
         n: int
@@ -216,6 +236,23 @@ def test_answer_classes_are_built_once_and_async_validators_still_refused():
         async def check(self, value):  # pragma: no cover - never run: the class is refused first
             return value
 
+    monkeypatch.undo()
     for _ in range(2):  # refused every time, not only on the first walk
         with pytest.raises(ValueError, match="async validators"):
-            async_validators.reject_async_validators(WithAsync)
+            walk(WithAsync)
+    assert backend_module._walk_each_class_once() is None  # a second install changes nothing
+    assert async_validators.reject_async_validators is walk
+
+
+def test_standard_profile_sends_the_standard_json_schema_body():
+    """Profiles other than llama-cpp-python send OpenAI's own response_format, the schema intact."""
+    server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+    with server:
+        backend = Backend(server.base_url, MODEL, PROFILES["vllm"], policy=RetryPolicy(attempts=1, reasks=0))
+        obj, usage, _ = run(backend.extract(Headline, MESSAGES, max_tokens=60))
+        run(backend.aclose())
+    body = server.requests[0]["body"]
+    assert body["response_format"] == {"type": "json_schema", "json_schema": {
+        "name": "Headline", "schema": Headline.model_json_schema()}}
+    assert body["messages"] == MESSAGES and body["max_tokens"] == 60 and body["model"] == MODEL
+    assert obj.headline and usage.calls == 1
