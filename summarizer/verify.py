@@ -59,6 +59,7 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
         _named("bases", program_bases(g), g, out)
     for candidate, label in figures:
         _labelled_figure(candidate, label, g, out)
+    _share_incident_details(g, out)
     for d in drafts.get("casualties", []):
         _casualty(d, g, out)
     for d in drafts.get("background_figures", []):
@@ -201,6 +202,8 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
                     BackgroundFigure(figure=figure, about=f"people {what} (running total)", evidence=[ev]))
         return
     for key in ("location", "perpetrator", "reported_by"):
+        if lab.get(key):
+            lab[key] = _one_phrase(lab[key])
         if lab.get(key) and not _in_article(lab[key], g):
             lab[key] = None  # not the article's words (e.g. copied from a prompt's example)
     first_mention = c.killed or c.wounded
@@ -214,6 +217,40 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
         qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
         part_of_larger_figure=counts == "part",
         evidence=[ev], **lab))
+
+
+# Where a label runs on into the rest of the sentence: "regime aircraft and had also wounded dozens"
+_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and |but )?(?:which|who|had|has|have|was|were|is|are|also|killing|"
+                     r"wounding|leaving|after|before|while|when)\b.*$", re.S)
+
+
+def _one_phrase(value: str) -> str | None:
+    """A label cut to its first phrase: what names a place or an actor, not the clause after it."""
+    cut = _CLAUSE.sub("", value.strip()).strip(" ,.;:")
+    return cut or None
+
+
+def _sentence_of(g: Grounder, offset: int) -> int:
+    return next((i for i, (a, b) in enumerate(g.sentence_spans) if a <= offset < b), -1)
+
+
+def _share_incident_details(g: Grounder, out: Verified) -> None:
+    """A part of a larger figure ("three children among the dead") belongs to the same incident as
+    the figure before it, in its own or the previous sentence; when that figure's sentence names
+    no place or perpetrator and the part's does, the figure takes them from the part."""
+    casualties = out.items["casualties"]
+    for part in (c for c in casualties if c.part_of_larger_figure and c.evidence[0].start is not None):
+        at = _sentence_of(g, part.evidence[0].start)  # type: ignore[arg-type]
+        before = [c for c in casualties if not c.part_of_larger_figure and c.evidence[0].start is not None
+                  and c.evidence[0].start < part.evidence[0].start  # type: ignore[operator]
+                  and (c.killed is None) == (part.killed is None)
+                  and at - 1 <= _sentence_of(g, c.evidence[0].start) <= at]  # type: ignore[arg-type]
+        if not before:
+            continue
+        whole = max(before, key=lambda c: c.evidence[0].start)  # type: ignore[arg-type, return-value]
+        for key in ("location", "perpetrator"):
+            if getattr(whole, key) is None and getattr(part, key):
+                setattr(whole, key, getattr(part, key))
 
 
 _SAYS = r"(?:said|says|told|reported|reports|announced|claimed|claims|confirmed|stated|estimated)"

@@ -211,3 +211,26 @@ def test_figure_attributes_that_are_not_the_articles_words_are_dropped():
     (kept,) = out.items["casualties"]
     assert (kept.killed, kept.location, kept.perpetrator) == (19, None, None)
     assert kept.reported_by == "the Syrian Observatory for Human Rights"
+
+
+def test_a_figure_takes_place_and_perpetrator_from_its_part_in_the_next_sentence():
+    from summarizer.numbers import casualty_candidates
+    from summarizer.schema import FigureLabel
+    text = ("The monitor said air raids on two districts of the city killed 19 civilians. Its head said the "
+            "strikes on Bab and Sakhur, which left three children among the dead, were carried out by "
+            "either Russian or regime aircraft and had also wounded dozens of people. Separately, 4 soldiers "
+            "died in a crash.")
+    g = Grounder(text)
+    whole, part, other = casualty_candidates(text, g.sentence_spans)
+    labels = [FigureLabel(victims="civilians", location=None, perpetrator=None, reported_by=None),
+              FigureLabel(victims="civilians", location="Bab and Sakhur",
+                          perpetrator="either Russian or regime aircraft and had also wounded dozens of people.",
+                          reported_by=None),
+              FigureLabel(victims="combatants", location=None, perpetrator=None, reported_by=None)]
+    out = verify_drafts(text, {}, g, figures=list(zip([whole, part, other], labels)))
+    by_killed = {c.killed: c for c in out.items["casualties"]}
+    assert by_killed[3].part_of_larger_figure
+    # the label ran on into the rest of the sentence: cut to the phrase that names the actor
+    assert by_killed[3].perpetrator == "either Russian or regime aircraft"
+    assert (by_killed[19].location, by_killed[19].perpetrator) == ("Bab and Sakhur", "either Russian or regime aircraft")
+    assert (by_killed[4].location, by_killed[4].perpetrator) == (None, None)  # another incident takes nothing
