@@ -9,7 +9,7 @@ from .backend import Backend
 from .dateline import find_dateline
 from .grounding import Grounder
 from .schema import Brief, Casualty, Meta, Rejected
-from .verify import check_dateline, check_prose, ground_only, verify_drafts
+from .verify import check_dateline, check_prose, drop_answered_questions, ground_only, verify_drafts
 
 
 MAX_FACTS = 6
@@ -46,6 +46,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         lines = [fact_line(c) for c in main]
         await extract.extract_overview(backend, text, chunk_chars, lines, drafts)
         questions = verify_drafts(text, {"open_questions": drafts.sections.get("open_questions", [])}, grounder)
+        drop_answered_questions(questions, facts.items["casualties"], facts.conflicts)
         facts.items["open_questions"] = questions.items["open_questions"]
         facts.rejected += questions.rejected
     elif mode in ("single", "naive"):

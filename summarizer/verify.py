@@ -69,7 +69,29 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
     _drop_injected(g, out)
     _dedupe_casualties(out)
     out.conflicts = find_conflicts(out.items["casualties"])
+    drop_answered_questions(out, out.items["casualties"], out.conflicts)
     return out
+
+
+_HOW_MANY = re.compile(r"\bhow many\b.*\b(?:(kill|die|dead|death|fatalit)|(wound|injur|hurt))", re.I)
+
+
+def drop_answered_questions(out: Verified, casualties: Sequence[Casualty],
+                            conflicts: Sequence[CasualtyConflict]) -> None:
+    """An open question the brief itself answers is not open: "How many were killed?" beside a
+    verified death toll goes to `rejected`, unless sources disagree on that toll (then it is open)."""
+    if conflicts:
+        return
+    kept = []
+    for q in out.items["open_questions"]:
+        m = _HOW_MANY.search(q.question)
+        kind = None if m is None else "killed" if m.group(1) else "wounded"
+        known = [c for c in casualties if kind and getattr(c, kind) is not None and not c.part_of_larger_figure]
+        if known:
+            out.reject("open_questions", q, f"the brief answers it: {getattr(known[0], kind)} {kind} (verified)")
+        else:
+            kept.append(q)
+    out.items["open_questions"] = kept
 
 
 def _drop_injected(g: Grounder, out: Verified) -> None:
@@ -197,9 +219,8 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
     if counts == "total":
         for m, what in ((c.killed, "killed"), (c.wounded, "wounded")):
             if m is not None:
-                figure = m.text if m.qualifier in ("exact", "unknown") else f"{m.qualifier} {m.text}"
                 out.items["background_figures"].append(
-                    BackgroundFigure(figure=figure, about=f"people {what} (running total)", evidence=[ev]))
+                    BackgroundFigure(figure=_as_stated(m), about=f"people {what} (running total)", evidence=[ev]))
         return
     for key in ("location", "perpetrator", "reported_by"):
         if lab.get(key):
@@ -222,6 +243,14 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
 # Where a label runs on into the rest of the sentence: "regime aircraft and had also wounded dozens"
 _CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and |but )?(?:which|who|had|has|have|was|were|is|are|also|killing|"
                      r"wounding|leaving|after|before|while|when)\b.*$", re.S)
+
+
+def _as_stated(m: Mention) -> str:
+    """A figure as a reader would write it: "more than 290,000", but "scores", not "at least scores"
+    (a vague amount's qualifier is implied by its word, not written in the article)."""
+    if m.value is None or m.qualifier in ("exact", "unknown"):
+        return m.text
+    return f"{m.qualifier} {m.text}"
 
 
 def _one_phrase(value: str) -> str | None:
@@ -309,7 +338,7 @@ def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
         near = g.text[max(0, ev.start + mention.start - 60): ev.start + mention.end + 60]
         if is_cumulative(near):
             out.items["background_figures"].append(BackgroundFigure(
-                figure=f"{'' if mention.qualifier == 'exact' else mention.qualifier + ' '}{mention.text}",
+                figure=_as_stated(mention),
                 about=f"people {'killed' if want == 'death' else 'wounded'} (running total)",
                 evidence=[ev]))
             data[name] = None

@@ -234,3 +234,22 @@ def test_a_figure_takes_place_and_perpetrator_from_its_part_in_the_next_sentence
     assert by_killed[3].perpetrator == "either Russian or regime aircraft"
     assert (by_killed[19].location, by_killed[19].perpetrator) == ("Bab and Sakhur", "either Russian or regime aircraft")
     assert (by_killed[4].location, by_killed[4].perpetrator) == (None, None)  # another incident takes nothing
+
+
+def test_vague_running_totals_read_as_written_and_answered_questions_are_not_open():
+    from summarizer.numbers import casualty_candidates
+    from summarizer.schema import FigureLabel
+    text = ("Since January scores of civilians have been killed, reports said. Air raids on Tuesday "
+            "killed 19 civilians, the monitor said. It is unclear who flew the jets.")
+    g = Grounder(text)
+    figures = [(c, FigureLabel(victims="civilians", location=None, perpetrator=None, reported_by=None))
+               for c in casualty_candidates(text, g.sentence_spans)]
+    questions = [draft("open_questions", question="How many civilians were killed?", why="not stated",
+                       quote="Air raids on Tuesday killed 19 civilians"),
+                 draft("open_questions", question="Who flew the jets?", why="not stated",
+                       quote="It is unclear who flew the jets.")]
+    out = verify_drafts(text, {"open_questions": questions}, g, figures=figures)
+    assert [b.figure for b in out.items["background_figures"]] == ["scores"]
+    assert [c.killed for c in out.items["casualties"]] == [19]
+    assert [q.question for q in out.items["open_questions"]] == ["Who flew the jets?"]
+    assert any(r.section == "open_questions" and "19 killed" in r.reason for r in out.rejected)
