@@ -57,6 +57,7 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
         _named(section, drafts.get(section, []), g, out)
     if pattern_bases:
         _named("bases", program_bases(g), g, out)
+        _named("actors", program_sources(g), g, out)
     for candidate, label in figures:
         _labelled_figure(candidate, label, g, out)
     _share_incident_details(g, out)
@@ -179,6 +180,43 @@ def program_bases(g: Grounder) -> list[BaseModel]:
             continue
         found.append(DRAFTS["bases"](name=" ".join(words)))
     return found
+
+
+_ROLE_WORDS = re.compile(r"(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|statement|military|"
+                         r"on \w+day))+$", re.I)
+_TITLE = re.compile(r"\b(?:spokes(?:man|woman|person)|governor|secretary|minister|commander|president|head|"
+                    r"chief|director|official|Col|Cmdr|Gen|Lt|Maj|Capt|Adm|Sgt)\b\.?", re.I)
+_NOT_SOURCES = {"another", "government", "some", "many", "local", "senior", "military", "the", "a", "it", "he",
+                "she", "they", "we", "i", "this", "that", "officials", "official", "regional", "provincial",
+                "federal", "security", "health", "police", "witnesses", "witness", "residents", "sources",
+                "analysts", "experts", "reports", "western", "independent", "diplomats", "authorities"}
+
+
+def program_sources(g: Grounder) -> list[BaseModel]:
+    """Who the article quotes ("X said", "X told"), found without the model: named sources are
+    actors an analyst weighs claims by. Unnamed ones ("officials said") and places ("a witness in
+    Aleppo said") are left out."""
+    found: dict[str, BaseModel] = {}
+    for a, b in g.sentence_spans:
+        sentence = " ".join(g.text[a:b].split())
+        for m in _SOURCE.finditer(sentence):
+            before = sentence[: m.start()].split()
+            if before and before[-1].lower() in ("of", "in", "at", "from", "near", "to", "on", "for", "by"):
+                continue
+            name = _ROLE_WORDS.sub("", m.group(1)).strip(" ,()")
+            name = re.sub(r"^(?:[Tt]he|[Aa]n?) ", "", name) if len(name.split()) > 1 else name
+            words = name.split()
+            capitals = [w for w in words if w[0].isupper() and w.lower() not in _NOT_SOURCES]
+            if not capitals or (len(capitals) == 1 and (len(words) > 1 or _is_country_word(words[0])
+                                                       and words[0].lower() not in _COUNTRIES)):
+                continue  # "officials", "Afghan health officials", "Russian official": nobody named
+            kind = ("organization" if ORGANIZATION.search(name) else "official" if _TITLE.search(name)
+                    else "other")
+            found.setdefault(name, DRAFTS["actors"](name=name, kind=kind, role="quoted source"))
+    # "Robertson" after "Pentagon spokesman U.S. Navy Cmdr. Sean Robertson": the same person
+    names = list(found)
+    return [d for n, d in found.items()
+            if not any(o != n and f" {n} " in f" {o} " for o in names)]
 
 
 def _is_title(line: str) -> bool:

@@ -253,3 +253,14 @@ def test_vague_running_totals_read_as_written_and_answered_questions_are_not_ope
     assert [c.killed for c in out.items["casualties"]] == [19]
     assert [q.question for q in out.items["open_questions"]] == ["Who flew the jets?"]
     assert any(r.section == "open_questions" and "19 killed" in r.reason for r in out.rejected)
+
+
+def test_named_sources_are_actors_and_unnamed_ones_are_not():
+    from summarizer.verify import program_sources
+    text = ("Officials said the convoy was hit. A witness in Dogo said the blast was loud. Army spokesman "
+            "Col. Ade Bello told reporters that 5 soldiers died. Bello said more troops were sent. Local health "
+            "officials said clinics were full. The Red Cross said on Monday it had sent aid. Regional officials said "
+            "the road was closed. Ministry of Defence officials said the inquiry had begun.")
+    found = {d.name: d.kind for d in program_sources(Grounder(text))}
+    assert found == {"Army spokesman Col. Ade Bello": "official", "Red Cross": "organization",
+                     "Ministry of Defence": "organization"}
