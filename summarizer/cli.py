@@ -148,6 +148,7 @@ def eval_cmd(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here.")] = None,
     progress_out: Annotated[Optional[Path], typer.Option("--progress", help="Append each article's score here as it is done (JSON Lines).")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N articles.")] = None,
+    store: Annotated[Optional[Path], typer.Option(help="SQLite store of briefs (as `daily --store`): briefs in the default mode are taken from it when there, saved to it when made.")] = None,
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None, profile: ProfileOpt = None,
 ) -> None:
     """Score briefs against a labeled set: figures, actors, bases, grounding, time and tokens."""
@@ -173,12 +174,18 @@ def eval_cmd(
         status = "failed: " + (sc.error or "") if not sc.ok else (
             f"figures {sc.primary_matched}/{sc.primary_gold} primary, {sc.all_matched}/{sc.all_gold} all, "
             f"extra {sc.extra_figures}, unsupported {sc.unsupported_figures}; "
-            f"actors {sc.actors_found}/{sc.actors_gold}; {sc.seconds:.0f} s")
+            f"actors {sc.actors_found}/{sc.actors_gold}; {sc.seconds:.0f} s{' (from the store)' if sc.from_store else ''}")
         info(f"{sc.mode:6} {sc.id}: {status}")
 
     async def go() -> None:
+        from .store import Store
+
         async with Summarizer(settings, progress=info) as s:
-            results.update(await run_eval(s, items, wanted, on_score=show))
+            if store is None:
+                results.update(await run_eval(s, items, wanted, on_score=show))
+                return
+            with Store(store) as st:
+                results.update(await run_eval(s, items, wanted, on_score=show, store=st))
 
     asyncio.run(go())
     table = Table(title=f"{labels} ({len(items)} articles)")

@@ -52,6 +52,7 @@ class Score(BaseModel):
     grounded_items: int = 0
     rejected: int = 0
     seconds: float = 0.0
+    from_store: bool = False  # an earlier run's brief (its seconds and tokens are that run's)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     calls: int = 0
@@ -140,10 +141,12 @@ def totals(scores: list[Score]) -> dict[str, Any]:
 
 
 async def run_eval(summarizer: Any, labels: list[tuple[Label, Path]], modes: list[str],
-                   on_score: Callable[[Score], None] = lambda _s: None) -> dict[str, list[Score]]:
+                   on_score: Callable[[Score], None] = lambda _s: None, store: Any = None) -> dict[str, list[Score]]:
     """Brief every labeled article in each mode and score it; a failed article is scored as failed.
 
-    Modes alternate per article, so partial results (on_score) stay comparable side by side.
+    Modes alternate per article, so partial results (on_score) stay comparable side by side. With a
+    `store` (see store.py), briefs in the summarizer's default mode are taken from it when it holds
+    them (e.g. from a daily run) and saved to it when made, so an interrupted run loses nothing.
     """
     from .errors import SummarizerError
 
@@ -153,14 +156,31 @@ async def run_eval(summarizer: Any, labels: list[tuple[Label, Path]], modes: lis
             started = time.perf_counter()
             try:
                 text = decode(path.read_bytes(), str(path))
-                brief = await summarizer.asummarize(text, source=str(path), mode=mode)
+                brief, cached = await _brief(summarizer, text, str(path), mode, store)
                 sc = score(brief, label, mode)
+                sc.from_store = cached
             except (SummarizerError, OSError) as exc:
                 sc = Score(id=label.id, mode=mode, ok=False, error=str(exc),
                            seconds=round(time.perf_counter() - started, 1))
             results[mode].append(sc)
             on_score(sc)
     return results
+
+
+async def _brief(summarizer: Any, text: str, source: str, mode: str, store: Any) -> tuple[Brief, bool]:
+    if store is None or mode != summarizer.mode:
+        return await summarizer.asummarize(text, source=source, mode=mode), False
+    from . import prompts
+    from .batch import model_id
+    from .store import sha256
+
+    version, model = prompts.prompt_version(), model_id(summarizer)
+    record = store.get(sha256(text), version, model)
+    if record is not None and record.brief is not None:
+        return record.brief, True
+    brief = await summarizer.asummarize(text, source=source, mode=mode)
+    store.save(text, version, model, brief, None, source)
+    return brief, False
 
 
 def report_json(results: dict[str, list[Score]]) -> str:

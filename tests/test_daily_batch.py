@@ -260,3 +260,27 @@ def test_every_article_failing_fails_the_command_but_reports_each(tmp_path):
     assert sum("failed: " in line and "HTTP 400" in line for line in err) == 2
     daily = json.loads((tmp_path / "d.json").read_text())  # the report is still written
     assert [a["status"] for a in daily["articles"]] == ["failed", "failed"]
+
+
+def test_eval_scores_the_briefs_a_daily_run_stored_without_calling_the_model(tmp_path):
+    texts = write_articles(tmp_path / "in", 3)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps({"id": f"a{i}", "path": f"in/{i:02d}.txt", "actors": ["Taliban"],
+                                          "casualties": [{"killed": i + 2}] if i % 2 else []}) + "\n"
+                              for i in range(len(texts))))
+    store = tmp_path / "s.sqlite3"
+    with SchemaFake() as fake:
+        p = cli("eval", str(labels), "--modes", "multi", "--json", str(tmp_path / "first.json"), *flags(fake, store))
+        assert p.returncode == 0, p.stderr.decode()
+        made = len(fake.requests)
+        assert made >= 6  # every article briefed (at least two passes each) and saved
+        p = cli("daily", str(tmp_path / "in"), "--date", "2016-08-16", "--no-narrative", "-o",
+                str(tmp_path / "d.md"), *flags(fake, store))
+        assert p.returncode == 0 and "3 articles: 0 done, 3 cached" in p.stderr.decode()
+        p = cli("eval", str(labels), "--modes", "multi", "--json", str(tmp_path / "again.json"), *flags(fake, store))
+        assert p.returncode == 0, p.stderr.decode()
+        assert len(fake.requests) == made  # the daily run and the second eval briefed nothing
+    first, again = (json.loads((tmp_path / f).read_text())["multi"] for f in ("first.json", "again.json"))
+    assert [a["from_store"] for a in first["articles"]] == [False] * 3
+    assert [a["from_store"] for a in again["articles"]] == [True] * 3
+    assert again["totals"] == first["totals"] and again["totals"]["killed_wounded_exact_primary"] == 1.0
