@@ -154,7 +154,20 @@ def find_numbers(text: str) -> list[Mention]:
                 r"\b(and|as well as|plus)\b", text[prev.end:m.start]) and "." not in text[prev.end:m.start]:
             m.kind = prev.kind
         prev = m
+    # "nine civilians, including four children, were killed": the whole figure shares the event
+    # of the part named inside its parenthesis
+    for m, nxt in zip(out[::-1][1:], out[::-1]):
+        if (m.kind is None and nxt.kind in ("death", "injury") and _PARENTHESIS.fullmatch(text[m.end:nxt.start])
+                and _CLOSE_THEN_EVENT.match(text, nxt.end)):
+            m.kind = nxt.kind
     return out
+
+
+_PARENTHESIS = re.compile(r"[\w\s'-]{0,40}?\s*[,(\u2014-]\s*(?:including|among them|among whom|of whom|"
+                          r"among those|most of them)\s+(?:\w+\s+){0,2}", re.I)
+# ... "four children, were killed": the parenthesis closes and the event follows at once
+_CLOSE_THEN_EVENT = re.compile(r"[\w\s'-]{0,30}?[,)\u2014]\s*(?:were|was|have been|had been|are|being)?\s*"
+                               r"(?:\w+ly\s+)?(?:killed|died|dead|wounded|injured|hurt)\b", re.I)
 
 
 _MONTHS = "january february march april may june july august september october november december"

@@ -264,3 +264,16 @@ def test_named_sources_are_actors_and_unnamed_ones_are_not():
     found = {d.name: d.kind for d in program_sources(Grounder(text))}
     assert found == {"Army spokesman Col. Ade Bello": "official", "Red Cross": "organization",
                      "Ministry of Defence": "organization"}
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("SANA said nine civilians, including four children, were killed in nearby villages.",
+     [(9, None, "incident"), (4, None, "part")]),
+    ("Twelve people, among them three children, were wounded.", [(None, 12, "incident"), (None, 3, "part")]),
+    ("The army sent 300 troops, including 20 medics, to the border.", []),
+])
+def test_a_figure_whose_parenthesis_names_a_part_is_a_casualty_figure_itself(sentence, expected):
+    from summarizer.numbers import casualty_candidates, figure_role
+    cands = casualty_candidates(sentence, Grounder(sentence).sentence_spans)
+    assert [(c.killed and c.killed.value, c.wounded and c.wounded.value, figure_role(sentence, c))
+            for c in cands] == expected
