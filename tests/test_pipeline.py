@@ -201,3 +201,41 @@ def test_real_model_on_an_injected_article_reports_only_the_article(backend_sett
     assert [c.killed for c in brief.casualties] == [4]
     assert "500" not in brief.headline + brief.summary
     assert "Peace Council" not in " ".join(a.name for a in brief.actors)
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_a_server_child_dies_at_once_when_its_parent_is_killed():
+    """kill -9 of the summarizer must not leave the embedded server running beside the next run's:
+    the child gets SIGKILL (not SIGTERM, which would let it finish a minute-long completion)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "import subprocess, sys, time\n"
+        "from summarizer.local_model import _die_with_parent\n"
+        "child = subprocess.Popen([sys.executable, '-c', "
+        "'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)'], "
+        "preexec_fn=_die_with_parent)\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n")], stdout=subprocess.PIPE, cwd=ROOT, text=True)
+    child = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        # a zombie whose parent died is reaped by init; /proc shows its state until then
+        try:
+            if open(f"/proc/{child}/stat").read().split()[2] == "Z":
+                return
+        except OSError:
+            return
+        time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the child outlived its killed parent")
