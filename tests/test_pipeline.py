@@ -216,10 +216,10 @@ def test_a_server_child_dies_at_once_when_its_parent_is_killed():
     parent = subprocess.Popen([sys.executable, "-c", (
         "import subprocess, sys, time\n"
         "from summarizer.local_model import _die_with_parent\n"
+        # the child says its pid once it ignores SIGTERM (as a server busy finishing a request would)
         "child = subprocess.Popen([sys.executable, '-c', "
-        "'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)'], "
-        "preexec_fn=_die_with_parent)\n"
-        "print(child.pid, flush=True)\n"
+        "'import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print(os.getpid(), flush=True); time.sleep(60)'], preexec_fn=_die_with_parent)\n"
         "time.sleep(60)\n")], stdout=subprocess.PIPE, cwd=ROOT, text=True)
     child = int(parent.stdout.readline())
     os.kill(parent.pid, signal.SIGKILL)
