@@ -252,8 +252,8 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     """Reports grouped by incident and place across articles.
 
     Two reports are one incident when the article itself flagged them as conflicting, or when they
-    name the same place (fuzzily) and neither victims nor perpetrator differ. Reports with no place
-    stay apart: nothing says they are the same incident.
+    come from different articles, name the same place (fuzzily) and neither victims nor perpetrator
+    differ. Reports with no place stay apart: nothing says they are the same incident.
     """
     groups: list[list[TollReport]] = []
     placed: dict[tuple[int, int], list[TollReport]] = {}  # (article, casualty index) -> its group
@@ -266,8 +266,12 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
             if i in linked:  # the article says these reports are one incident
                 group = next((placed[(aid, j)] for j in linked[i].reports if (aid, j) in placed), None)
             if group is None and c.location:
+                # one article's figures that it did not link are different incidents, unless one is
+                # a part of the other ("including three children"): "Afghanistan" on a crash, an
+                # older crash and a bomb attack is not a conflict
                 group = next((g for g in groups if any(_same_place(c.location, r.location) for r in g)
-                              and all(_fits(c, r) for r in g)), None)
+                              and all(_fits(c, r) and (r.article != aid or c.part_of_larger_figure
+                                                       or r.part_of_larger_figure) for r in g)), None)
             if group is None:
                 group = []
                 groups.append(group)

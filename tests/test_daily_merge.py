@@ -181,3 +181,19 @@ def test_daily_schema_file_is_exported():
     doc = json.loads((ROOT / "schemas" / "daily_brief.schema.json").read_text())
     assert doc["title"] == "DailyBrief"
     assert {"narrative", "casualties", "actors", "articles", "rejected"} <= set(doc["properties"])
+
+
+def test_one_articles_unlinked_figures_at_one_place_are_separate_incidents():
+    """An article on a crash that also recalls older crashes "in Afghanistan" reports several
+    incidents, not rival figures for one: no conflict, no lowest-figure headline across them."""
+    b = brief_3()
+    again = b.casualties[0].model_copy(update={"killed": 12, "part_of_larger_figure": False})
+    b.casualties.append(again)  # same place and victims; the article did not link the two
+    incidents = [i for i in merge_casualties({3: b}) if i.location == "Kabul"]
+    assert sorted(i.headline_killed for i in incidents) == [4, 12]
+    assert not any(i.conflict for i in incidents)
+    # the same figures from two different articles are one incident, with the conflict flagged
+    other = brief_3()
+    other.casualties[0] = again
+    merged = [i for i in merge_casualties({3: brief_3(), 4: other}) if i.location == "Kabul"]
+    assert len(merged) == 1 and merged[0].conflict and merged[0].headline_killed == 4
