@@ -435,10 +435,15 @@ def _disagree(a: Casualty, b: Casualty) -> bool:
         return False
     if "unknown" not in (a.victims, b.victims) and a.victims != b.victims:
         return False
-    la, lb = _key(a.location), _key(b.location)
-    same_place = bool(la and lb and (la in lb or lb in la))
     same_sentence = _overlap(a.evidence[0], b.evidence[0]) if a.evidence and b.evidence else False
-    return same_place or same_sentence
+    if same_sentence:
+        return True
+    # Apart, a shared place is evidence of one incident only when it is more than a country and
+    # the victims are known and the same: "7 Americans" and "3 Afghan soldiers" killed "in
+    # Afghanistan" are parts of one toll, and an older crash there is another incident.
+    la, lb = _key(a.location), _key(b.location)
+    specific = bool(la and lb) and not any(k in _COUNTRIES or _is_country_word(k) for k in (la, lb))
+    return specific and (la in lb or lb in la) and a.victims == b.victims != "unknown"
 
 
 def find_conflicts(casualties: list[Casualty]) -> list[CasualtyConflict]:

@@ -277,3 +277,16 @@ def test_a_figure_whose_parenthesis_names_a_part_is_a_casualty_figure_itself(sen
     cands = casualty_candidates(sentence, Grounder(sentence).sentence_spans)
     assert [(c.killed and c.killed.value, c.wounded and c.wounded.value, figure_role(sentence, c))
             for c in cands] == expected
+
+
+def test_figures_sharing_only_a_country_are_not_rival_reports():
+    def cas(killed, by, start, victims="unknown", location="Afghanistan"):
+        quote = "x" * 10
+        return Casualty(killed=killed, qualifier="exact", victims=victims, location=location, reported_by=by,
+                        evidence=[Evidence(quote=quote, start=start, end=start + 10, match="exact")])
+    # a crash's 7 and the 3 of another sentence, both "in Afghanistan", victims unknown: no conflict
+    assert find_conflicts([cas(7, "NATO", 0), cas(3, "the coalition", 100)]) == []
+    # the same specific place and the same victims, from two sources: a conflict, lowest first
+    (c,) = find_conflicts([cas(7, "NATO", 0, "civilians", "Dogo market"),
+                           cas(5, "police", 100, "civilians", "Dogo market")])
+    assert c.headline_killed == 5 and c.reports == [0, 1]
