@@ -158,7 +158,9 @@ def find_numbers(text: str) -> list[Mention]:
     # of the part named inside its parenthesis
     for m, nxt in zip(out[::-1][1:], out[::-1]):
         if (m.kind is None and nxt.kind in ("death", "injury") and _PARENTHESIS.fullmatch(text[m.end:nxt.start])
-                and _CLOSE_THEN_EVENT.match(text, nxt.end)):
+                and _CLOSE_THEN_EVENT.match(text, nxt.end)
+                and not re.search(r"\bof(?: the| its| their)?\s*$", text[max(0, m.start - 12):m.start])):
+            # ("Four of the 12 aid workers, including two doctors, were killed": 12 is not the toll)
             m.kind = nxt.kind
     return out
 

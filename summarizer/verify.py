@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from .grounding import Grounder, fold, sentence_spans
 from .injection import overlaps
 from .numbers import (
-    Candidate, figure_check, figure_role, find_numbers, is_cumulative, unverified_figure, vague_mention,
+    Candidate, Mention, figure_check, figure_role, find_numbers, is_cumulative, unverified_figure, vague_mention,
 )
 from .schema import (
     DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Casualty, CasualtyConflict, Dateline, Evidence,
@@ -74,7 +74,11 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
     return out
 
 
-_HOW_MANY = re.compile(r"\bhow many\b.*\b(?:(kill|die|dead|death|fatalit)|(wound|injur|hurt))", re.I)
+_HOW_MANY = re.compile(r"\bhow many\b.*\b(?:(killed|died|dead|deaths?|fatalities)|(wounded|injured|hurt|"
+                       r"injuries))\b", re.I)
+_ASKED_VICTIMS = {"civilians": re.compile(r"\b(civilians?|children|women|residents|villagers|patients)\b", re.I),
+                  "combatants": re.compile(r"\b(soldiers?|troops|militants?|fighters?|insurgents?|police"
+                                           r"(?:men)?|personnel|service members)\b", re.I)}
 
 
 def drop_answered_questions(out: Verified, casualties: Sequence[Casualty],
@@ -87,7 +91,9 @@ def drop_answered_questions(out: Verified, casualties: Sequence[Casualty],
     for q in out.items["open_questions"]:
         m = _HOW_MANY.search(q.question)
         kind = None if m is None else "killed" if m.group(1) else "wounded"
-        known = [c for c in casualties if kind and getattr(c, kind) is not None and not c.part_of_larger_figure]
+        asked = next((v for v, rx in _ASKED_VICTIMS.items() if rx.search(q.question)), None)
+        known = [c for c in casualties if kind and getattr(c, kind) is not None and not c.part_of_larger_figure
+                 and asked in (None, c.victims)]
         if known:
             out.reject("open_questions", q, f"the brief answers it: {getattr(known[0], kind)} {kind} (verified)")
         else:
@@ -192,6 +198,15 @@ _NOT_SOURCES = {"another", "government", "some", "many", "local", "senior", "mil
                 "analysts", "experts", "reports", "western", "independent", "diplomats", "authorities"}
 
 
+# Words that open "X said" without naming anyone: plural nouns and nationalities
+_PLAIN_WORDS = set("""doctors medics rescuers villagers relatives survivors activists witnesses residents
+    officials parents families neighbours neighbors soldiers troops police policemen lawmakers investigators
+    prosecutors analysts observers sources journalists reporters protesters demonstrators students workers
+    afghan american british french german italian spanish kenyan thai iraqi syrian iranian israeli saudi
+    turkish russian ukrainian chinese pakistani indian nigerian somali yemeni libyan egyptian lebanese
+    palestinian sudanese ethiopian malian""".split())
+
+
 def program_sources(g: Grounder) -> list[BaseModel]:
     """Who the article quotes ("X said", "X told"), found without the model: named sources are
     actors an analyst weighs claims by. Unnamed ones ("officials said") and places ("a witness in
@@ -206,6 +221,8 @@ def program_sources(g: Grounder) -> list[BaseModel]:
             name = _ROLE_WORDS.sub("", m.group(1)).strip(" ,()")
             name = re.sub(r"^(?:[Tt]he|[Aa]n?) ", "", name) if len(name.split()) > 1 else name
             words = name.split()
+            if len(words) == 1 and words[0].lower() in _PLAIN_WORDS:
+                continue  # "Doctors said", "Afghan officials said"
             capitals = [w for w in words if w[0].isupper() and w.lower() not in _NOT_SOURCES]
             if not capitals or (len(capitals) == 1 and (len(words) > 1 or _is_country_word(words[0])
                                                        and words[0].lower() not in _COUNTRIES)):
@@ -309,12 +326,13 @@ def _share_incident_details(g: Grounder, out: Verified) -> None:
     for part in (c for c in casualties if c.part_of_larger_figure and c.evidence[0].start is not None):
         at = _sentence_of(g, part.evidence[0].start)  # type: ignore[arg-type]
         before = [c for c in casualties if not c.part_of_larger_figure and c.evidence[0].start is not None
-                  and c.evidence[0].start < part.evidence[0].start  # type: ignore[operator]
-                  and (c.killed is None) == (part.killed is None)
+                  and c.evidence[0].start <= part.evidence[0].start  # type: ignore[operator]
                   and at - 1 <= _sentence_of(g, c.evidence[0].start) <= at]  # type: ignore[arg-type]
         if not before:
             continue
         whole = max(before, key=lambda c: c.evidence[0].start)  # type: ignore[arg-type, return-value]
+        if (whole.killed is None) != (part.killed is None):
+            continue  # the nearest figure is of another kind (or vague): not this part's whole
         for key in ("location", "perpetrator"):
             if getattr(whole, key) is None and getattr(part, key):
                 setattr(whole, key, getattr(part, key))
@@ -442,7 +460,7 @@ def _disagree(a: Casualty, b: Casualty) -> bool:
     # the victims are known and the same: "7 Americans" and "3 Afghan soldiers" killed "in
     # Afghanistan" are parts of one toll, and an older crash there is another incident.
     la, lb = _key(a.location), _key(b.location)
-    specific = bool(la and lb) and not any(k in _COUNTRIES or _is_country_word(k) for k in (la, lb))
+    specific = bool(la and lb) and not any(k in _COUNTRIES for k in (la, lb))
     return specific and (la in lb or lb in la) and a.victims == b.victims != "unknown"
 
 

@@ -9,7 +9,7 @@ from summarizer.grounding import Grounder
 from summarizer.numbers import figure_check, find_numbers, is_cumulative
 from summarizer.schema import DRAFTS
 from summarizer.verify import check_prose, find_conflicts, verify_drafts
-from summarizer.schema import Casualty, Evidence
+from summarizer.schema import Casualty, Evidence, OpenQuestion
 
 TEXT = (
     "KABUL \u2014 Gunmen killed at least 12 people and wounded dozens in a market attack on Sunday, "
@@ -260,7 +260,8 @@ def test_named_sources_are_actors_and_unnamed_ones_are_not():
     text = ("Officials said the convoy was hit. A witness in Dogo said the blast was loud. Army spokesman "
             "Col. Ade Bello told reporters that 5 soldiers died. Bello said more troops were sent. Local health "
             "officials said clinics were full. The Red Cross said on Monday it had sent aid. Regional officials said "
-            "the road was closed. Ministry of Defence officials said the inquiry had begun.")
+            "the road was closed. Ministry of Defence officials said the inquiry had begun. Afghan officials said "
+            "the border was shut. Doctors said the wards were full.")
     found = {d.name: d.kind for d in program_sources(Grounder(text))}
     assert found == {"Army spokesman Col. Ade Bello": "official", "Red Cross": "organization",
                      "Ministry of Defence": "organization"}
@@ -271,6 +272,7 @@ def test_named_sources_are_actors_and_unnamed_ones_are_not():
      [(9, None, "incident"), (4, None, "part")]),
     ("Twelve people, among them three children, were wounded.", [(None, 12, "incident"), (None, 3, "part")]),
     ("The army sent 300 troops, including 20 medics, to the border.", []),
+    ("Four of the 12 aid workers, including two doctors, were killed.", [(2, None, "part")]),
 ])
 def test_a_figure_whose_parenthesis_names_a_part_is_a_casualty_figure_itself(sentence, expected):
     from summarizer.numbers import casualty_candidates, figure_role
@@ -284,9 +286,41 @@ def test_figures_sharing_only_a_country_are_not_rival_reports():
         quote = "x" * 10
         return Casualty(killed=killed, qualifier="exact", victims=victims, location=location, reported_by=by,
                         evidence=[Evidence(quote=quote, start=start, end=start + 10, match="exact")])
-    # a crash's 7 and the 3 of another sentence, both "in Afghanistan", victims unknown: no conflict
+    # a crash's 7 and the 3 of another sentence, both "in Afghanistan": no conflict, victims known or not
     assert find_conflicts([cas(7, "NATO", 0), cas(3, "the coalition", 100)]) == []
+    assert find_conflicts([cas(7, "NATO", 0, "civilians"), cas(3, "the coalition", 100, "civilians")]) == []
+    # a city is specific, even one whose name ends like a demonym
+    assert len(find_conflicts([cas(12, "police", 0, "civilians", "Ghazni"),
+                               cas(30, "the Taliban", 100, "civilians", "Ghazni")])) == 1
     # the same specific place and the same victims, from two sources: a conflict, lowest first
     (c,) = find_conflicts([cas(7, "NATO", 0, "civilians", "Dogo market"),
                            cas(5, "police", 100, "civilians", "Dogo market")])
     assert c.headline_killed == 5 and c.reports == [0, 1]
+
+
+def test_an_open_question_about_other_victims_or_other_matters_stays_open():
+    from summarizer.verify import Verified, drop_answered_questions
+    toll = Casualty(killed=19, qualifier="exact", victims="civilians",
+                    evidence=[Evidence(quote="killed 19 civilians", start=0, end=19, match="exact")])
+    out = Verified()
+    out.items["open_questions"] = [OpenQuestion(question=q, why="not stated") for q in (
+        "How many soldiers were killed?", "How many troops remain before the deadline?",
+        "How many civilians died?")]
+    drop_answered_questions(out, [toll], [])
+    assert [q.question for q in out.items["open_questions"]] == [
+        "How many soldiers were killed?", "How many troops remain before the deadline?"]
+
+
+def test_a_part_gives_nothing_to_a_figure_of_another_incident():
+    from summarizer.numbers import casualty_candidates
+    from summarizer.schema import FigureLabel
+    text = ("Twelve soldiers were killed on Monday, the army said. A Taliban car bomb in Kunduz killed dozens, "
+            "including seven children.")
+    g = Grounder(text)
+    cands = casualty_candidates(text, g.sentence_spans)
+    labels = [FigureLabel(victims="civilians", location="Kunduz" if "dozens" in g.text[c.start:c.end] or
+                          "seven" in g.text[c.start:c.end] else None, perpetrator=None, reported_by=None)
+              for c in cands]
+    out = verify_drafts(text, {}, g, figures=list(zip(cands, labels)))
+    twelve = next(c for c in out.items["casualties"] if c.killed == 12)
+    assert twelve.location is None
