@@ -491,9 +491,7 @@ class _LoggedCalls:
         finally:
             await asyncio.sleep(0.5)  # the server writes its timings before answering; leave its log a moment
             try:
-                summary = llamalog.summarize(llamalog.parse(sl.read()))
-                self.logs[(source, mode)] = summary.__dict__ | {"model_s": summary.model_s,
-                                                                "total_s": summary.total_s}
+                self.logs[(source, mode)] = _log_totals(sl)
             except OSError:
                 self.logs[(source, mode)] = None
 
@@ -584,9 +582,14 @@ def _embedded_one(loop: asyncio.AbstractEventLoop, s: Any, text: str, name: str,
         row.update(calls=u.calls, prompt_tokens=u.prompt_tokens, completion_tokens=u.completion_tokens,
                    timings=dict(brief.meta.timings))
     time.sleep(0.5)  # the server writes its timings before answering; leave its log a moment
-    summary = llamalog.summarize(llamalog.parse(sl.read()))
-    row["log"] = summary.__dict__ | {"model_s": summary.model_s, "total_s": summary.total_s}
+    row["log"] = _log_totals(sl)
     return row
+
+
+def _log_totals(sl: llamalog.LogSlice) -> dict[str, Any]:
+    """llama.cpp's own totals for the requests logged since `sl` started, as a JSON-ready dict."""
+    summary = llamalog.summarize(llamalog.parse(sl.read()))
+    return summary.__dict__ | {"model_s": summary.model_s, "total_s": summary.total_s}
 
 
 # ---- report --------------------------------------------------------------------------------------
