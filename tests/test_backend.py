@@ -4,6 +4,9 @@ transport retries against a real HTTP server on loopback that answers with scrip
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 from summarizer.backend import PROFILES, Backend, RetryPolicy
 from summarizer.errors import BackendError
 
-from .conftest import BASE_URL, MODEL
+from .conftest import BASE_URL, MODEL, ROOT
 from .fakeserver import FakeOpenAI, Fault, recorded_response
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -256,3 +259,49 @@ def test_standard_profile_sends_the_standard_json_schema_body():
         "name": "Headline", "schema": Headline.model_json_schema()}}
     assert body["messages"] == MESSAGES and body["max_tokens"] == 60 and body["model"] == MODEL
     assert obj.headline and usage.calls == 1
+
+
+def test_answer_that_is_not_json_is_one_line():
+    server, sleeps, policy, timeout = faulty([Fault("not_json")] * 5, attempts=3)
+    with server, pytest.raises(BackendError) as info:
+        call(server, policy, timeout)
+    message = str(info.value)
+    assert message.startswith(f"backend at {server.base_url} answered with something other than a chat completion")
+    assert "gateway says hi" in message and "\n" not in message
+    assert len(server.requests) == 1 and sleeps.waits == []  # not a transport fault: not retried
+
+
+def test_transport_follows_the_event_loop_and_a_dropped_backend_is_quiet():
+    """Each asyncio.run is a new event loop; the backend's HTTP session follows it, and a backend
+    dropped without aclose (as a quick script would) closes its sockets without a warning at exit."""
+    script = textwrap.dedent("""
+        import asyncio
+        from tests.fakeserver import FakeOpenAI
+        from tests.test_backend import CASSETTES, MESSAGES, Headline, RetryPolicy, make_backend, recorded_response
+        server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+        with server:
+            backend = make_backend(server.base_url, RetryPolicy(attempts=1, reasks=0))
+            for _ in range(2):
+                print(asyncio.run(backend.extract(Headline, MESSAGES, max_tokens=60))[0].headline)
+            headers = {k.lower(): v for k, v in server.requests[0]["headers"].items()}
+            print(len(server.requests), headers["content-type"], headers["authorization"])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3 and lines[0] == lines[1] != ""
+    assert lines[2] == "2 application/json Bearer not-needed"
+    assert done.stderr == ""  # no "Unclosed client session" / "Unclosed connector"
+
+
+def test_request_options_are_sent_as_options_not_in_the_body():
+    server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+    with server:
+        backend = make_backend(server.base_url)
+        completion = run(backend._send(model=MODEL, messages=MESSAGES, extra_headers={"X-Probe": "1"},
+                                       extra_body={"seed": 7}, timeout=5))
+        run(backend.aclose())
+    request = server.requests[0]
+    assert request["body"] == {"model": MODEL, "messages": MESSAGES, "seed": 7}
+    assert {k.lower(): v for k, v in request["headers"].items()}["x-probe"] == "1"
+    assert completion.choices[0].message.content
