@@ -641,8 +641,7 @@ def overhead_tables(o: dict[str, Any]) -> list[Table]:
     p.notes = ["Cumulative CPU time (the function and what it calls) per model call, under cProfile with a CPU-time "
                f"clock; profiling slows Python down: {o['profile_s'] / o['profile_requests'] * 1e6:,.0f} µs per "
                f"call profiled vs {o['lib_cpu_us_per_request']:,.0f} µs CPU unprofiled, so compare shares. Rows are "
-               "nested (indented under their caller); the letters a–f mark the per-call work that could be "
-               "cached or skipped (see Findings)."]
+               "nested (indented under their caller)."]
     q = Table("2c. Top self time (cProfile, same run)", ["function", "µs per model call", "share"])
     for s in o["self_time"]:
         q.add(s["function"], s["us_per_request"], f"{s['share']:.0%}")
@@ -850,8 +849,9 @@ def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float)
         "openai's own exceptions: about 0.3 ms of CPU per request against openai's 2-2.7 ms), the "
         "per-article figure-label model (`schema.figure_labels`, cached), and pysbd's sentence segmentation "
         "(about 1 ms for a two-sentence text; sentencex, same boundaries on the dev set, 0.2 ms for a whole "
-        "article). What is left is spread thin: instructor's bookkeeping, the HTTP client, the program's own "
-        "checks.",
+        "article), and instructor's own token count (it deep-copied the usage four times per call; "
+        "`Backend.extract` counts the tokens itself). What is left is spread thin: instructor, the HTTP "
+        "client, the program's own checks.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -74,10 +74,14 @@ def test_structured_call_uses_llama_cpp_request_shape(vcr):
 @pytest.mark.vcr
 def test_validation_failure_is_reasked_with_the_error(vcr):
     backend = make_backend(policy=RetryPolicy(attempts=1, reasks=2))
-    obj, _, _ = run(backend.extract(TaggedHeadline, MESSAGES, max_tokens=60))
+    obj, usage, _ = run(backend.extract(TaggedHeadline, MESSAGES, max_tokens=60))
     assert obj.headline.startswith("BREAKING: ")
     assert vcr.play_count == 2  # one failed answer, one re-ask
     assert b"must start with 'BREAKING: '" in vcr.requests[1].body
+    # the tokens of both answers, as the server reported them, are counted
+    answers = [recorded_response(CASSETTES / "reask.yaml", i)["usage"] for i in range(2)]
+    assert usage.calls == 1 and usage.prompt_tokens == sum(a["prompt_tokens"] for a in answers)
+    assert usage.completion_tokens == sum(a["completion_tokens"] for a in answers)
 
 
 @pytest.mark.default_cassette("reask_exhausted.yaml")
@@ -259,6 +263,8 @@ def test_standard_profile_sends_the_standard_json_schema_body():
         "name": "Headline", "schema": Headline.model_json_schema()}}
     assert body["messages"] == MESSAGES and body["max_tokens"] == 60 and body["model"] == MODEL
     assert obj.headline and usage.calls == 1
+    answer = recorded_response(CASSETTES / "tiny_extract.yaml")["usage"]
+    assert (usage.prompt_tokens, usage.completion_tokens) == (answer["prompt_tokens"], answer["completion_tokens"])
 
 
 def test_answer_that_is_not_json_is_one_line():
