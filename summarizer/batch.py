@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 
-from . import local_model, prompts
+from . import local_model, pipeline
 from .api import Summarizer
 from .collect import Article
 from .errors import SummarizerError
@@ -56,7 +56,7 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
     items = [a if isinstance(a, Article) else Article(text=a) for a in articles]
     workers: list[asyncio.Task] = []
     try:
-        version, model = prompts.prompt_version(), None
+        version, model = pipeline.brief_version(), None
         todo: dict[str, list[int]] = {}  # text hash -> inputs with that text; the first is briefed
         for i, a in enumerate(items):
             if a.error is not None:

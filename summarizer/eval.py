@@ -170,11 +170,11 @@ async def run_eval(summarizer: Any, labels: list[tuple[Label, Path]], modes: lis
 async def _brief(summarizer: Any, text: str, source: str, mode: str, store: Any) -> tuple[Brief, bool]:
     if store is None or mode != summarizer.mode:
         return await summarizer.asummarize(text, source=source, mode=mode), False
-    from . import prompts
+    from . import pipeline
     from .batch import model_id
     from .store import sha256
 
-    version, model = prompts.prompt_version(), model_id(summarizer)
+    version, model = pipeline.brief_version(), model_id(summarizer)
     record = store.get(sha256(text), version, model)
     if record is not None and record.brief is not None:
         return record.brief, True

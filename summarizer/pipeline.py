@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
+from pathlib import Path
 
 from . import extract, prompts
 from .backend import Backend
@@ -13,6 +16,19 @@ from .verify import check_dateline, check_prose, drop_answered_questions, ground
 
 
 MAX_FACTS = 6
+# The modules that make and check a brief: a change to any of them can change what a brief says.
+BRIEF_MODULES = ("pipeline", "extract", "verify", "numbers", "grounding", "injection", "dateline", "schema")
+
+
+@functools.cache
+def brief_version() -> str:
+    """What stored briefs are keyed by, besides text and model: the prompt version and a hash of the
+    program that makes and checks a brief, so an upgrade redoes the briefs older rules made."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in BRIEF_MODULES:
+        h.update(name.encode() + b"\0" + (here / f"{name}.py").read_bytes() + b"\0")
+    return f"{prompts.prompt_version()}+{h.hexdigest()[:10]}"
 
 
 def fact_line(c: Casualty) -> str:

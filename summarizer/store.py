@@ -1,7 +1,9 @@
 """The local store of a daily run: every brief, failure and article text, in one SQLite file.
 
-A brief is keyed by the SHA-256 of the article text, the prompt version and the model id, so a
-rerun only does what is new or failed, and a change of prompts or model redoes everything. Each
+A brief is keyed by the SHA-256 of the article text, the brief version (the prompts and the program
+that makes and checks briefs: `pipeline.brief_version`; stored in the `prompt_version` column) and
+the model id, so a rerun only does what is new or failed, and a change of prompts, program or model
+redoes everything. Each
 result is committed the moment it is done (WAL mode), so an interrupted run loses nothing finished.
 The article texts are kept too: evidence offsets point into them, and the HTML page shows them.
 """
@@ -78,16 +80,16 @@ class Store:
             raise InputError(f"cannot open the store {self.path}: {exc}") from None
 
     # ---- briefs ---------------------------------------------------------------------------
-    def get(self, text_sha: str, prompt_version: str, model: str) -> Record | None:
+    def get(self, text_sha: str, version: str, model: str) -> Record | None:
         row = self.db.execute(
             "SELECT status, brief, error, attempts FROM briefs WHERE sha256=? AND prompt_version=? AND model=?",
-            (text_sha, prompt_version, model)).fetchone()
+            (text_sha, version, model)).fetchone()
         if row is None:
             return None
         status, brief, error, attempts = row
         return Record(status, Brief.model_validate_json(brief) if brief else None, error, attempts)
 
-    def save(self, text: str, prompt_version: str, model: str, brief: Brief | None,
+    def save(self, text: str, version: str, model: str, brief: Brief | None,
              error: str | None = None, source: str | None = None) -> None:
         """Record a brief (or a failure, with `error`) and the article text, in one commit."""
         key = sha256(text)
@@ -101,7 +103,7 @@ class Store:
                 "ON CONFLICT (sha256, prompt_version, model) DO UPDATE SET status=excluded.status, "
                 "brief=excluded.brief, error=excluded.error, source=excluded.source, "
                 "attempts=briefs.attempts + 1, updated_at=excluded.updated_at",
-                (key, prompt_version, model, status,
+                (key, version, model, status,
                  brief.model_dump_json() if brief is not None else None, error, source, _now()))
 
     def text(self, text_sha: str) -> str | None:

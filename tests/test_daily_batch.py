@@ -85,6 +85,35 @@ def test_rerun_does_only_what_is_new_or_failed(tmp_path):
         assert all(r.ok and r.cached for r in third) and len(third) == 6
 
 
+def test_an_upgrade_of_the_program_redoes_stored_briefs(tmp_path, monkeypatch):
+    """Stored briefs are keyed by the program that checked them too: after an upgrade, briefs the
+    older rules made are made again, not served from the store."""
+    from summarizer import pipeline
+
+    items = articles(2)
+    with Store(tmp_path / "s.sqlite3") as store:
+        with SchemaFake() as fake:
+            assert all(r.ok for r in run_all(items, settings=settings(fake), store=store))
+        monkeypatch.setattr(pipeline, "brief_version", lambda: pipeline.prompts.prompt_version() + "+upgraded")
+        with SchemaFake() as fake:
+            again = run_all(items, settings=settings(fake), store=store)
+            assert all(fake.calls_for(a.text) > 0 for a in items)
+        assert all(r.ok and not r.cached for r in again)
+
+
+def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch):
+    from summarizer import pipeline, prompts
+
+    version = pipeline.brief_version()
+    assert version.startswith(prompts.prompt_version() + "+")
+    pipeline.brief_version.cache_clear()
+    monkeypatch.setattr(pipeline, "BRIEF_MODULES", pipeline.BRIEF_MODULES[:-1])  # as if a module changed
+    try:
+        assert pipeline.brief_version() != version
+    finally:
+        pipeline.brief_version.cache_clear()
+
+
 # ---- the command -----------------------------------------------------------------------------
 
 def cli(*args: str, **kw) -> subprocess.CompletedProcess:
