@@ -120,9 +120,9 @@ def _answer_class(model: type[T]) -> type[T]:
     return answer
 
 
-# `chat.completions.create` keyword → openai request option (what `post` takes beside the body)
 # The token usage of each HTTP attempt within one `Backend.extract` (instructor sits between the two).
 _SPENT: contextvars.ContextVar[list[CompletionUsage]] = contextvars.ContextVar("summarizer_spent")
+# `chat.completions.create` keywords that are request options, not part of the JSON body
 _REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 
 

@@ -3,8 +3,8 @@
 A brief is keyed by the SHA-256 of the article text, the brief version (the prompts and the program
 that makes and checks briefs: `pipeline.brief_version`; stored in the `prompt_version` column) and
 the model id, so a rerun only does what is new or failed, and a change of prompts, program or model
-redoes everything. Each
-result is committed the moment it is done (WAL mode), so an interrupted run loses nothing finished.
+redoes everything. Each result is committed the moment it is done (WAL mode), so an interrupted run
+loses nothing finished.
 The article texts are kept too: evidence offsets point into them, and the HTML page shows them.
 """
 

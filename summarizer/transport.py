@@ -27,8 +27,10 @@ MAX_CONNECTIONS = 1000  # openai's own default; our concurrency settings bound w
 
 
 class Transport:
-    """POSTs to one base URL. One session per event loop (aiohttp's are bound to the loop that made
-    them); `aclose` closes it. A transport dropped unclosed shuts its connections without warnings."""
+    """POSTs to one base URL over one aiohttp session, bound to the event loop in use (aiohttp's
+    sessions belong to the loop that made them): a call from a new loop (another `asyncio.run`)
+    starts a new session and shuts the old one. `aclose` closes it; a transport dropped unclosed
+    shuts its connections without warnings."""
 
     def __init__(self, base_url: str, api_key: str, timeout: float, errors: openai.AsyncOpenAI):
         self.base_url = base_url.rstrip("/")
