@@ -241,11 +241,12 @@ HOTSPOTS = [
     ("    instructor parse_response", "instructor/v2/providers/openai/handlers.py", "parse_response", True),
     ("    Backend._send (HTTP through summarizer.transport)", "summarizer/backend.py", "_send", False),
     ("      transport.post: aiohttp request and answer", "summarizer/transport.py", "post", False),
-    ("        ChatCompletion.model_validate_json", "pydantic/main.py", "model_validate_json", True),
-    ("    instructor usage bookkeeping (deep copies of the usage)", "pydantic/main.py", "model_copy", True),
+    ("    pydantic model_copy (instructor's usage bookkeeping; all callers)", "pydantic/main.py", "model_copy", True),
     ("  tenacity AsyncRetrying", "tenacity/", "__anext__", False),
     ("pydantic BaseModel.model_json_schema (all callers)", "pydantic/main.py", "model_json_schema", True),
     ("pydantic create_model (all callers)", "pydantic/main.py", "create_model", True),
+    ("pydantic model_validate_json (the ChatCompletion and the answer; all callers)", "pydantic/main.py",
+     "model_validate_json", True),
     ("prompts.messages (render templates)", "summarizer/prompts.py", "messages", True),
     ("Grounder(text)", "summarizer/grounding.py", "__init__", True),
     ("numbers.casualty_candidates", "summarizer/numbers.py", "casualty_candidates", True),
@@ -838,7 +839,7 @@ def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float)
         f"- Where the CPU goes per model call (table 2b, cProfile times scaled by {scale:.2f} to unprofiled CPU): "
         f"HTTP (aiohttp under `summarizer.transport`, the ChatCompletion parsed) {http:,.0f} µs; instructor "
         f"around it (prepare, validate, usage bookkeeping, retry loop) {instr:,.0f} µs, of which deep copies "
-        f"of the usage {us('instructor usage bookkeeping'):,.0f} µs; the program's own work (prompt rendering, "
+        f"of the usage {us('pydantic model_copy'):,.0f} µs; the program's own work (prompt rendering, "
         f"grounding, figure finding, verification) {program:,.0f} µs; JSON-schema generation "
         f"{us('pydantic BaseModel.model_json_schema'):,.0f} µs and new model classes "
         f"{us('pydantic create_model'):,.0f} µs (both built once per answer model, then cached).",

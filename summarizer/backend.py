@@ -237,6 +237,14 @@ def detect_profile(base_url: str, api_key: str | None, timeout: float = 30.0) ->
     return OWNED_BY.get(str(first.get("owned_by", "")).lower(), "openai"), first.get("id")
 
 
+def _count(usage: Any, field: str) -> int:
+    """A token count from a server's usage report; 0 where it is missing or not a number."""
+    try:
+        return int(getattr(usage, field, 0) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class Backend:
     """Structured-output calls against one endpoint, with retries and usage accounting."""
 
@@ -316,8 +324,8 @@ class Backend:
         finally:
             _SPENT.reset(counting)
         usage.calls = 1
-        usage.prompt_tokens = sum(int(u.prompt_tokens or 0) for u in spent)
-        usage.completion_tokens = sum(int(u.completion_tokens or 0) for u in spent)
+        usage.prompt_tokens = sum(_count(u, "prompt_tokens") for u in spent)
+        usage.completion_tokens = sum(_count(u, "completion_tokens") for u in spent)
         return obj, usage, time.perf_counter() - start
 
     async def aclose(self) -> None:

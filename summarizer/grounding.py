@@ -22,6 +22,7 @@ _FOLD = str.maketrans({
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
 })
 _STRIP = " \t\n\"'\u201c\u201d\u2018\u2019.,;:\u2026"
+_LINE = re.compile(r"[^\r\n]*\S[^\r\n]*")  # a line with something on it
 FUZZY_MIN_SCORE = 90.0
 MIN_QUOTE_CHARS = 8
 
@@ -70,18 +71,16 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     quoted speech handled), about fifty times faster than the pure-Python pysbd it replaced.
     """
     spans: list[tuple[int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        if line.strip():
-            for part in sentencex.get_sentence_boundaries("en", line):
-                a, b = offset + part["start_index"], offset + part["end_index"]
-                while b > a and text[b - 1].isspace():
-                    b -= 1
-                while a < b and text[a].isspace():
-                    a += 1
-                if b > a:
-                    spans.append((a, b))
-        offset += len(line) + 1
+    for line in _LINE.finditer(text):  # \n, \r\n and a bare \r all end a line
+        offset = line.start()
+        for part in sentencex.get_sentence_boundaries("en", line.group()):
+            a, b = offset + part["start_index"], offset + part["end_index"]
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            while a < b and text[a].isspace():
+                a += 1
+            if b > a:
+                spans.append((a, b))
     return spans
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
+import importlib.util
 import time
-from pathlib import Path
 
-from . import extract, prompts
+from . import __version__, extract, prompts
 from .backend import Backend
 from .dateline import find_dateline
 from .grounding import Grounder
@@ -16,18 +17,39 @@ from .verify import check_dateline, check_prose, drop_answered_questions, ground
 
 
 MAX_FACTS = 6
-# The modules that make and check a brief: a change to any of them can change what a brief says.
-BRIEF_MODULES = ("pipeline", "extract", "verify", "numbers", "grounding", "injection", "dateline", "schema")
+# What a brief depends on besides the article and the model: the modules that prompt for it and
+# check it, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
+# number words). A change to any of them can change what a brief says.
+BRIEF_MODULES = ("pipeline", "prompts", "backend", "extract", "verify", "numbers", "grounding", "injection",
+                 "dateline", "schema")
+BRIEF_LIBRARIES = ("instructor", "pydantic", "sentencex", "rapidfuzz", "text2num")
+
+
+def _source(module: str) -> str:
+    """The source of summarizer.<module>, line endings normalised; its version if it has none."""
+    spec = importlib.util.find_spec(f"{__package__}.{module}")
+    loader = getattr(spec, "loader", None)
+    try:
+        text = loader.get_source(spec.name) if loader is not None else None  # type: ignore[union-attr]
+    except (ImportError, OSError):
+        text = None
+    return text.replace("\r\n", "\n") if text is not None else f"{module} {__version__}"
+
+
+def _library(name: str) -> str:
+    try:
+        return f"{name} {importlib.metadata.version(name)}"
+    except importlib.metadata.PackageNotFoundError:
+        return f"{name} ?"
 
 
 @functools.cache
 def brief_version() -> str:
     """What stored briefs are keyed by, besides text and model: the prompt version and a hash of the
-    program that makes and checks a brief, so an upgrade redoes the briefs older rules made."""
-    here = Path(__file__).resolve().parent
+    program and libraries that make and check a brief, so an upgrade redoes what older rules made."""
     h = hashlib.sha256()
-    for name in BRIEF_MODULES:
-        h.update(name.encode() + b"\0" + (here / f"{name}.py").read_bytes() + b"\0")
+    for part in [*(f"{m}\0{_source(m)}" for m in BRIEF_MODULES), *map(_library, BRIEF_LIBRARIES)]:
+        h.update(part.encode() + b"\0")
     return f"{prompts.prompt_version()}+{h.hexdigest()[:10]}"
 
 

@@ -24,19 +24,37 @@ from . import __version__
 
 CONNECT_TIMEOUT = 30.0  # seconds; a backend that does not accept a connection by then is down
 MAX_CONNECTIONS = 1000  # openai's own default; our concurrency settings bound what is in flight
+# Idle keep-alive connections are dropped before servers drop them (uvicorn, llama.cpp: 5 s), so a
+# request never goes out on a connection the server is closing (a POST is not replayed).
+KEEPALIVE = 4.0
+_WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
 
 
 class Transport:
     """POSTs to one base URL over one aiohttp session, bound to the event loop in use (aiohttp's
     sessions belong to the loop that made them): a call from a new loop (another `asyncio.run`)
-    starts a new session and shuts the old one. `aclose` closes it; a transport dropped unclosed
-    shuts its connections without warnings."""
+    starts a new session. Close with `aclose` on the loop that made the calls. A session left
+    behind unclosed (its loop finished, or the transport dropped) is marked closed so aiohttp does
+    not report it at exit; its sockets are released when the garbage collector takes them.
+
+    `timeout` is a deadline for the whole request (openai's client applied it to each phase);
+    connecting gets at most CONNECT_TIMEOUT of it. Proxies come from HTTP(S)_PROXY / NO_PROXY as
+    aiohttp reads them (http:// proxies; not ALL_PROXY or socks).
+    """
 
     def __init__(self, base_url: str, api_key: str, timeout: float, errors: openai.AsyncOpenAI):
         self.base_url = base_url.rstrip("/")
         self.headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
                         "Accept": "application/json", "User-Agent": f"summarizer/{__version__}"}
+        # what openai's client adds from OPENAI_ORG_ID / OPENAI_PROJECT_ID (billing attribution)
+        if errors.organization:
+            self.headers["OpenAI-Organization"] = errors.organization
+        if errors.project:
+            self.headers["OpenAI-Project"] = errors.project
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, CONNECT_TIMEOUT))
+        # openai's client trusts the certificates httpx finds (certifi, or the system's store);
+        # aiohttp's default is the ssl module's, which some Python builds leave empty.
+        self._ssl = httpx2.create_ssl_context() if self.base_url.startswith("https:") else None
         self._errors = errors  # the openai client whose status-code mapping names our errors
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -47,7 +65,9 @@ class Transport:
             _abandon(self._session)
             # Proxies from the environment, as openai's client honours them; aiohttp's trust_env
             # looks them (and ~/.netrc) up on every request, so only when some are set.
-            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS),
+            connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=KEEPALIVE,
+                                             ssl=self._ssl if self._ssl is not None else True)
+            self._session = aiohttp.ClientSession(connector=connector,
                                                   trust_env=bool(urllib.request.getproxies()))
             self._loop = loop
         return self._session
@@ -56,21 +76,23 @@ class Transport:
                    params: dict[str, Any] | None = None, timeout: float | None = None) -> ChatCompletion:
         """POST `body` as JSON to base_url + path; the answer as a ChatCompletion, or openai's error."""
         url = self.base_url + path
-        # the bytes openai's client would send (compact, UTF-8), so recorded cassettes still match
+        # the JSON openai's client sends: compact, UTF-8
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         limit = self.timeout if timeout is None else aiohttp.ClientTimeout(
             total=timeout, connect=min(timeout, CONNECT_TIMEOUT))
         try:
             async with self._session_here().post(url, data=data, params=params, timeout=limit,
                                                  headers={**self.headers, **(headers or {})}) as resp:
-                raw = await resp.read()
-                status, resp_headers = resp.status, dict(resp.headers)
+                raw = await resp.read()  # decompressed already: drop the headers that describe the wire
+                status = resp.status
+                resp_headers = {k: v for k, v in resp.headers.items() if k.lower() not in _WIRE_HEADERS}
         except asyncio.TimeoutError as exc:  # before aiohttp.ClientError: its timeouts are both
             raise openai.APITimeoutError(request=_request(url)) from exc
         except aiohttp.ClientError as exc:
             raise openai.APIConnectionError(message=f"Connection error: {exc}", request=_request(url)) from exc
         if status >= 400:
             response = httpx2.Response(status, headers=resp_headers, content=raw, request=_request(url))
+            # openai's own status → exception mapping and message (a method of the pinned client)
             raise self._errors._make_status_error_from_response(response)
         try:
             return ChatCompletion.model_validate_json(raw)
@@ -103,11 +125,14 @@ def _request(url: str) -> httpx2.Request:
 
 
 def _abandon(session: aiohttp.ClientSession | None) -> None:
-    """Shut a session that cannot be awaited any more (its loop is gone, or its owner is): close its
-    sockets now, so neither aiohttp nor asyncio reports an unclosed session at exit."""
+    """Let go of a session that cannot be awaited any more (its loop is gone, or its owner is).
+
+    Marked closed, aiohttp reports neither it nor its connector at exit; if its loop still lives,
+    the pooled connections are closed on it (aiohttp's synchronous `_close`, pinned version).
+    """
     if session is None or session.closed:
         return
     connector = session.connector
     session.detach()  # marks the session closed without a coroutine
     if connector is not None:
-        connector._close()  # the synchronous part of close(): every pooled transport closed now
+        connector._close()

@@ -6,6 +6,7 @@ replay a response body recorded from the real embedded model (taken from a casse
 
 from __future__ import annotations
 
+import gzip
 import json
 import socket
 import threading
@@ -20,7 +21,7 @@ import yaml
 
 @dataclass
 class Fault:
-    kind: str  # ok, status, hang, drop, invalid_json, bad_schema, length, empty_choices
+    kind: str  # ok, status, gzip_status, hang, drop, invalid_json, bad_schema, length, empty_choices, not_json
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -126,6 +127,9 @@ class FakeOpenAI:
             h._json(200, body)
         elif step.kind == "status":
             h._json(step.status, {"error": {"message": f"scripted {step.status}", "type": "fault"}}, step.headers)
+        elif step.kind == "gzip_status":  # an error body compressed on the wire, as CDNs send them
+            data = gzip.compress(json.dumps({"error": {"message": f"scripted {step.status}", "type": "fault"}}).encode())
+            h._raw(step.status, data, {"Content-Encoding": "gzip", **step.headers})
         elif step.kind == "hang":
             time.sleep(step.seconds)
             h._json(200, body)

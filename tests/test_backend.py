@@ -134,6 +134,31 @@ def test_429_honours_retry_after():
     assert len(server.requests) == 3 and sleeps.waits == [3.0, 1.0]
 
 
+def test_compressed_error_answers_are_read_like_plain_ones():
+    """A gateway may gzip its error bodies: still a 429 with Retry-After, retried, then the server's words."""
+    server, sleeps, policy, timeout = faulty([Fault("gzip_status", 429, {"Retry-After": "2"})] * 10, attempts=2)
+    with server, pytest.raises(BackendError) as info:
+        call(server, policy, timeout)
+    assert sleeps.waits == [2.0] and len(server.requests) == 2
+    assert "rate limiting (HTTP 429, after 2 attempts)" in str(info.value)
+
+
+def test_concurrent_calls_count_their_own_tokens():
+    server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+    answer = recorded_response(CASSETTES / "tiny_extract.yaml")["usage"]
+    with server:
+        backend = make_backend(server.base_url)
+
+        async def both():
+            results = await asyncio.gather(*(backend.extract(Headline, MESSAGES, max_tokens=60) for _ in range(3)))
+            await backend.aclose()
+            return results
+        results = run(both())
+    assert len(server.requests) == 3
+    for _, usage, _ in results:
+        assert (usage.prompt_tokens, usage.completion_tokens) == (answer["prompt_tokens"], answer["completion_tokens"])
+
+
 def test_persistent_failure_gives_one_line_naming_the_cause():
     server, sleeps, policy, timeout = faulty([Fault("status", 503)] * 10)
     with server, pytest.raises(BackendError) as info:

@@ -106,12 +106,21 @@ def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch
 
     version = pipeline.brief_version()
     assert version.startswith(prompts.prompt_version() + "+")
-    pipeline.brief_version.cache_clear()
-    monkeypatch.setattr(pipeline, "BRIEF_MODULES", pipeline.BRIEF_MODULES[:-1])  # as if a module changed
+    source = pipeline._source
+    for edited in ("verify", "prompts"):  # a rule of the checks; the field guidance the model is shown
+        pipeline.brief_version.cache_clear()
+        monkeypatch.setattr(pipeline, "_source", lambda m, e=edited: source(m) + ("\n# edited" if m == e else ""))
+        try:
+            assert pipeline.brief_version() != version
+        finally:
+            pipeline.brief_version.cache_clear()
+    monkeypatch.setattr(pipeline, "_source", source)
+    monkeypatch.setattr(pipeline, "_library", lambda name: f"{name} 99.0")  # a library upgrade
     try:
         assert pipeline.brief_version() != version
     finally:
         pipeline.brief_version.cache_clear()
+    assert "def check_prose" in source("verify") and "\r\n" not in source("verify")
 
 
 # ---- the command -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.extract import chunks
-from summarizer.grounding import Grounder
+from summarizer.grounding import Grounder, sentence_spans
 from summarizer.numbers import figure_check, find_numbers, is_cumulative
 from summarizer.schema import DRAFTS
 from summarizer.verify import check_prose, find_conflicts, verify_drafts
@@ -324,3 +324,20 @@ def test_a_part_gives_nothing_to_a_figure_of_another_incident():
     out = verify_drafts(text, {}, g, figures=list(zip(cands, labels)))
     twelve = next(c for c in out.items["casualties"] if c.killed == 12)
     assert twelve.location is None
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("U.S. forces hit 3 sites near Kabul, Afghan officials said. \"We will respond,\" Gen. John Smith said "
+     "on Jan. 5. He left.",
+     ["U.S. forces hit 3 sites near Kabul, Afghan officials said.",
+      "\"We will respond,\" Gen. John Smith said on Jan. 5.", "He left."]),
+    # a line break ends a sentence whatever its kind; offsets count characters, not bytes
+    ("Frappe sur l’hôpital\r\nKUNDUZ — Médecins Sans Frontières said 42 died. “It was horrific.”\rEnd",
+     ["Frappe sur l’hôpital", "KUNDUZ — Médecins Sans Frontières said 42 died.", "“It was horrific.”", "End"]),
+    ("  \n\nOne line, no full stop\n\n", ["One line, no full stop"]),
+    ("", []),
+])
+def test_sentences_and_their_offsets(text, sentences):
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == sentences
+    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))  # in order, not overlapping
