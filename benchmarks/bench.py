@@ -850,9 +850,9 @@ def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float)
         "openai's own exceptions: about 0.3 ms of CPU per request against openai's 2-2.7 ms), the "
         "per-article figure-label model (`schema.figure_labels`, cached), and pysbd's sentence segmentation "
         "(about 1 ms for a two-sentence text; sentencex, same boundaries on the dev set, 0.2 ms for a whole "
-        "article), and instructor's own token count (it deep-copied the usage four times per call; "
-        "`Backend.extract` counts the tokens itself). What is left is spread thin: instructor, the HTTP "
-        "client, the program's own checks.",
+        "article). What is left is spread thin: instructor (its usage bookkeeping deep-copies the usage "
+        "four times per call; handing it no usage sends it down a failing `import anthropic` twice per "
+        "call instead, which costs as much), tenacity, the HTTP client, the program's own checks.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -887,11 +887,15 @@ def loadavg() -> str:
 
 
 def _commit() -> str:
+    """The commit measured, "-dirty" if code differs from it (not this benchmark's own results file)."""
     try:
-        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
-                             text=True, timeout=10)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--",
+                                  ".", f":(exclude){RESULTS.relative_to(ROOT)}"],
+                                 capture_output=True, text=True, timeout=10).stdout.strip()
+        return (head + ("-dirty" if changed else "")) if head else "unknown"
+    except (OSError, subprocess.SubprocessError, ValueError):
         return "unknown"
 
 

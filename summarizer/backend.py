@@ -15,7 +15,6 @@ number of times when the output fails validation. The two budgets are separate.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import functools
 import json
 import logging
@@ -30,7 +29,6 @@ from typing import Any, Literal, TypeVar
 import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 import openai
-from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
@@ -120,8 +118,6 @@ def _answer_class(model: type[T]) -> type[T]:
     return answer
 
 
-# The token usage of each HTTP attempt within one `Backend.extract` (instructor sits between the two).
-_SPENT: contextvars.ContextVar[list[CompletionUsage]] = contextvars.ContextVar("summarizer_spent")
 # `chat.completions.create` keywords that are request options, not part of the JSON body
 _REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 
@@ -282,23 +278,13 @@ class Backend:
         fmt = params.get("response_format")
         if self.profile.shape == "json_object_schema" and fmt and fmt.get("type") == "json_schema":
             params["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
-        completion = await self.transport.post("/chat/completions", params, headers=options.get("extra_headers"),
-                                               params=options.get("extra_query"), timeout=options.get("timeout"))
-        # Tokens are counted by `extract` (every attempt, re-asks included). instructor, handed no
-        # usage, skips its own count, which deep-copies the usage four times per call (~15% of the
-        # library's CPU per call, benchmarks/RESULTS.md section 2b) for totals nobody reads.
-        spent = _SPENT.get(None)
-        if spent is not None and completion.usage is not None:
-            spent.append(completion.usage)
-            completion.usage = None
-        return completion
+        return await self.transport.post("/chat/completions", params, headers=options.get("extra_headers"),
+                                         params=options.get("extra_query"), timeout=options.get("timeout"))
 
     async def extract(self, response_model: type[T], messages: list[dict[str, str]],
                       max_tokens: int = 1024) -> tuple[T, Usage, float]:
         """One structured call: (parsed object, usage, seconds). Raises BackendError with one line."""
         usage = Usage()
-        spent: list[CompletionUsage] = []  # what each attempt used, filled by `_send`
-        counting = _SPENT.set(spent)
         start = time.perf_counter()
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.policy.attempts),
@@ -310,7 +296,7 @@ class Backend:
         try:
             async for attempt in retrying:
                 with attempt:
-                    obj, _ = await self.client.chat.completions.create_with_completion(
+                    obj, completion = await self.client.chat.completions.create_with_completion(
                         model=self.model,
                         messages=messages,
                         response_model=_answer_class(response_model),
@@ -321,11 +307,11 @@ class Backend:
         except Exception as exc:  # noqa: BLE001 - every failure becomes one line for the user
             attempts = retrying.statistics.get("attempt_number", 1)
             raise BackendError(describe(exc, self.base_url, attempts)) from exc
-        finally:
-            _SPENT.reset(counting)
+        # instructor adds up the usage of every answer (re-asks included) into the last one's
+        u = getattr(completion, "usage", None)
         usage.calls = 1
-        usage.prompt_tokens = sum(_count(u, "prompt_tokens") for u in spent)
-        usage.completion_tokens = sum(_count(u, "completion_tokens") for u in spent)
+        usage.prompt_tokens = _count(u, "prompt_tokens")
+        usage.completion_tokens = _count(u, "completion_tokens")
         return obj, usage, time.perf_counter() - start
 
     async def aclose(self) -> None:
