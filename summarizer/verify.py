@@ -285,6 +285,8 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
     first_mention = c.killed or c.wounded
     assert first_mention is not None
     lab["reported_by"] = reported_by(g.text[c.start:c.end], first_mention.start - c.start) or lab.get("reported_by")
+    if lab.get("victims", "unknown") == "unknown":
+        lab["victims"] = victims_named(g.text[first_mention.end:c.end]) or "unknown"
     first = c.killed or c.wounded
     assert first is not None
     out.items["casualties"].append(Casualty(
@@ -293,6 +295,26 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
         qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
         part_of_larger_figure=counts == "part",
         evidence=[ev], **lab))
+
+
+# The noun a figure counts, right after it: "three children", "dozens of fighters", "12 Afghan
+# soldiers" (one capitalised word, a nationality or a force, may come between).
+_COUNTED = re.compile(r"\s+(?:of\s+)?(?:[A-Z][\w.'-]*\s+)?([a-z]+)\b")
+_CIVILIAN_NOUNS = frozenset(
+    "civilian civilians child children woman women girls boys infants babies residents villagers patients "
+    "students pupils worshippers passengers pilgrims shoppers bystanders refugees journalists doctors nurses "
+    "families".split())
+_COMBATANT_NOUNS = frozenset(
+    "soldier soldiers troops fighters militants insurgents rebels jihadists gunmen combatants servicemen "
+    "marines paratroopers militiamen commandos".split())
+
+
+def victims_named(after: str) -> str | None:
+    """Who a figure counts when the article names them right after it ("19 civilians",
+    "three children among the dead": civilians; "40 Kenyan soldiers": combatants), else None."""
+    m = _COUNTED.match(after)
+    noun = m.group(1) if m else ""
+    return "civilians" if noun in _CIVILIAN_NOUNS else "combatants" if noun in _COMBATANT_NOUNS else None
 
 
 # Where a label runs on into the rest of the sentence: "regime aircraft and had also wounded dozens"

@@ -341,3 +341,35 @@ def test_sentences_and_their_offsets(text, sentences):
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == sentences
     assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))  # in order, not overlapping
+
+
+@pytest.mark.parametrize("after, victims", [
+    (" civilians in Aleppo", "civilians"),
+    (" children among the dead", "civilians"),
+    (" Afghan children and two women", "civilians"),
+    (" of fighters", "combatants"),
+    (" Kenyan soldiers were killed", "combatants"),
+    (" U.S. troops", "combatants"),
+    (" people, including five children", None),  # the whole counts people: not read from its part
+    (" and wounded 5", None),
+    (" fighter jets", None),
+    ("", None),
+])
+def test_who_a_figure_counts_is_read_from_the_noun_after_it(after, victims):
+    from summarizer.verify import victims_named
+    assert victims_named(after) == victims
+
+
+def test_a_figure_the_model_left_unknown_takes_its_victims_from_the_article():
+    from summarizer.numbers import casualty_candidates
+    from summarizer.schema import FigureLabel
+    text = ("Air raids killed 19 people in Aleppo, the Observatory said. "
+            "Its head said the strikes, which left three children among the dead, were carried out by jets.")
+    g = Grounder(text)
+    whole, part = casualty_candidates(text, g.sentence_spans)
+    out = verify_drafts(text, {}, g, figures=[(whole, FigureLabel(victims="unknown")),
+                                              (part, FigureLabel(victims="unknown"))])
+    assert [(c.killed, c.victims) for c in out.items["casualties"]] == [(19, "unknown"), (3, "civilians")]
+    # what the model said stands when it said something
+    out = verify_drafts(text, {}, g, figures=[(part, FigureLabel(victims="mixed"))])
+    assert out.items["casualties"][0].victims == "mixed"
