@@ -43,6 +43,11 @@ def model_id(s: Summarizer) -> str:
     return local_model.spec_for(s.settings.embedded_model).name
 
 
+def store_key(s: Summarizer) -> tuple[str, str]:
+    """What this summarizer's briefs are stored under besides the text: (brief version, model id)."""
+    return pipeline.brief_version(), model_id(s)
+
+
 async def summarize_many(articles: Iterable[Article | str], concurrency: int | None = None, *,
                          summarizer: Summarizer | None = None, store: Store | None = None,
                          settings: Settings | None = None) -> AsyncIterator[ArticleResult]:
@@ -56,7 +61,7 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
     items = [a if isinstance(a, Article) else Article(text=a) for a in articles]
     workers: list[asyncio.Task] = []
     try:
-        version, model = pipeline.brief_version(), None
+        key: tuple[str, str] | None = None  # found on first use: model_id may ask the backend
         todo: dict[str, list[int]] = {}  # text hash -> inputs with that text; the first is briefed
         for i, a in enumerate(items):
             if a.error is not None:
@@ -66,8 +71,8 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
                 yield ArticleResult(i, a, error=f"{a.origin}: no article text")
                 continue
             if store is not None:
-                model = model or model_id(s)
-                record = store.get(a.sha256, version, model)
+                key = key or store_key(s)
+                record = store.get(a.sha256, *key)
                 if record is not None and record.brief is not None:
                     yield ArticleResult(i, a, brief=record.brief, cached=True)
                     continue
@@ -84,7 +89,7 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
             try:
                 while not queue.empty():
                     group = queue.get_nowait()
-                    first = await _one(s, items, group[0], store, version)
+                    first = await _one(s, items, group[0], store, key)
                     done.put_nowait([first] + [replace(first, index=j, article=items[j], cached=True)
                                                for j in group[1:]])
             except Exception as exc:  # noqa: BLE001 - e.g. the store's disk is full: stop the run
@@ -106,7 +111,7 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
 
 
 async def _one(s: Summarizer, items: list[Article], i: int, store: Store | None,
-               version: str) -> ArticleResult:
+               key: tuple[str, str] | None) -> ArticleResult:
     a = items[i]
     started = time.perf_counter()
     brief, error = None, None
@@ -116,6 +121,6 @@ async def _one(s: Summarizer, items: list[Article], i: int, store: Store | None,
         error = str(exc)
     except Exception as exc:  # noqa: BLE001 - a bug on one article is reported, not fatal to the batch
         error = f"internal error: {type(exc).__name__}: {exc}"
-    if store is not None:
-        store.save(a.text, version, model_id(s), brief, error, a.source)
+    if store is not None and key is not None:
+        store.save(a.text, *key, brief, error, a.source)
     return ArticleResult(i, a, brief=brief, error=error, seconds=time.perf_counter() - started)

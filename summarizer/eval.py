@@ -170,16 +170,15 @@ async def run_eval(summarizer: Any, labels: list[tuple[Label, Path]], modes: lis
 async def _brief(summarizer: Any, text: str, source: str, mode: str, store: Any) -> tuple[Brief, bool]:
     if store is None or mode != summarizer.mode:
         return await summarizer.asummarize(text, source=source, mode=mode), False
-    from . import pipeline
-    from .batch import model_id
+    from .batch import store_key
     from .store import sha256
 
-    version, model = pipeline.brief_version(), model_id(summarizer)
-    record = store.get(sha256(text), version, model)
+    key = store_key(summarizer)
+    record = store.get(sha256(text), *key)
     if record is not None and record.brief is not None:
         return record.brief, True
     brief = await summarizer.asummarize(text, source=source, mode=mode)
-    store.save(text, version, model, brief, None, source)
+    store.save(text, *key, brief, None, source)
     return brief, False
 
 

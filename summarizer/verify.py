@@ -282,13 +282,11 @@ def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Ve
             lab[key] = _one_phrase(lab[key])
         if lab.get(key) and not _in_article(lab[key], g):
             lab[key] = None  # not the article's words (e.g. copied from a prompt's example)
-    first_mention = c.killed or c.wounded
-    assert first_mention is not None
-    lab["reported_by"] = reported_by(g.text[c.start:c.end], first_mention.start - c.start) or lab.get("reported_by")
-    if lab.get("victims", "unknown") == "unknown":
-        lab["victims"] = victims_named(g.text[first_mention.end:c.end]) or "unknown"
     first = c.killed or c.wounded
     assert first is not None
+    lab["reported_by"] = reported_by(g.text[c.start:c.end], first.start - c.start) or lab.get("reported_by")
+    if lab.get("victims", "unknown") == "unknown":
+        lab["victims"] = victims_named(g.text[first.end:c.end]) or "unknown"
     out.items["casualties"].append(Casualty(
         killed=c.killed.value if c.killed else None,
         wounded=c.wounded.value if c.wounded else None,
