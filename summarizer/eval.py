@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from .errors import InputError
 from .grounding import fold
 from .inputs import decode
-from .numbers import figure_check
+from .figures import figure_check
 from .schema import Brief
 
 

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from . import prompts
 from .backend import Backend
 from .grounding import Grounder
-from .numbers import Candidate, casualty_candidates, figure_role
+from .figures import Candidate, Dropped, candidates, read_figures
+from .numbers import Mention
 from .schema import ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
 
 EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"])
@@ -57,7 +58,9 @@ class Drafts:
     """Everything the model proposed for one article, before verification."""
 
     sections: dict[str, list[BaseModel]] = field(default_factory=dict)
-    figures: list[tuple[Candidate, BaseModel | None]] = field(default_factory=list)  # None: not asked
+    # the model's labels of each figure's mentions (killed, then wounded); None: not asked
+    figures: list[tuple[Candidate, list[BaseModel] | None]] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)  # numbers the parse read as no casualty figure
     overview: BaseModel | None = None
     usage: Usage = field(default_factory=Usage)
     timings: dict[str, float] = field(default_factory=dict)
@@ -109,22 +112,28 @@ async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
     return answer
 
 
-def _window(text: str, c: Candidate, words: int = 14) -> str:
-    """The figure with a few words either side: enough to find it in the article above, and short,
-    since every prompt token costs time on a CPU."""
-    mentions = [m for m in (c.killed, c.wounded) if m is not None]
-    left = text[c.start:mentions[0].start].split()[-words:]
-    right = text[mentions[-1].end:c.end].split()[:words]
-    core = text[mentions[0].start:mentions[-1].end]
-    return " ".join([*left, *core.split(), *right])
+def _window(text: str, c: Candidate, m: Mention, words: int = 14) -> str:
+    """The sentence around one figure, the figure in brackets: enough to find it in the article
+    above, and short, since every prompt token costs time on a CPU."""
+    left = text[c.start:m.start].split()[-words:]
+    right = text[m.end:c.end].split()[:words]
+    return " ".join([*left, f"[{m.text}]", *right])
+
+
+def _mentions(c: Candidate) -> list[Mention]:
+    return [m for m in (c.killed, c.wounded) if m is not None]
 
 
 async def _label_figures(backend: Backend, piece: str, found: list[Candidate],
                          text: str, drafts: Drafts) -> None:
-    shown = [{"figure": c.label(), "sentence": _window(text, c)} for c in found]
-    p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(found)), 40 + LABEL_TOKENS * len(found))
+    """One label per figure (a killed and a wounded figure of one report are asked apart, so the
+    model says what each number counts without being told the parser's reading)."""
+    shown = [{"figure": m.text, "sentence": _window(text, c, m)} for c in found for m in _mentions(c)]
+    p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(shown)), 40 + LABEL_TOKENS * len(shown))
     answer = await _ask(backend, p, piece, drafts, p.name, candidates=shown)
-    drafts.figures.extend(zip(found, answer.figures))
+    labels = iter(answer.figures)
+    for c in found:
+        drafts.figures.append((c, [next(labels) for _ in _mentions(c)]))
 
 
 async def extract_facts(backend: Backend, text: str, max_chars: int,
@@ -136,9 +145,11 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
     found = []
     # Figures in sentences that address the model are never offered to it (injection.py).
     spans = [sp for sp in grounder.sentence_spans if sp not in grounder.injected_spans]
-    for c in casualty_candidates(text, spans):
-        if figure_role(text, c) in ("total", "not people"):
-            drafts.figures.append((c, None))  # nothing for the model to attribute
+    reading = read_figures(text, spans)
+    drafts.dropped = reading.dropped
+    for c in candidates(reading):
+        if c.role in ("total", "casualties"):
+            drafts.figures.append((c, None))  # background figures: nothing for the model to attribute
         else:
             found.append(c)
     per_piece: list[list[Candidate]] = [[] for _ in pieces]

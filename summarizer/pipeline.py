@@ -21,8 +21,8 @@ MAX_FACTS = 6
 # check it, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
 # number words). A change to any of them can change what a brief says.
 BRIEF_MODULES = ("pipeline", "prompts", "backend", "extract", "verify", "numbers", "grounding", "injection",
-                 "dateline", "schema")
-BRIEF_LIBRARIES = ("instructor", "pydantic", "sentencex", "rapidfuzz", "text2num")
+                 "dateline", "schema", "figures", "lexicon", "actors", "parser")
+BRIEF_LIBRARIES = ("instructor", "pydantic", "sentencex", "rapidfuzz", "text2num", "spacy")
 
 
 def _source(module: str) -> str:

@@ -188,10 +188,14 @@ DRAFTS: dict[str, type[BaseModel]] = {
 }
 
 
+# What a found figure counts, as the model reads it: checked against the parser's reading.
+Counts = Literal["killed", "wounded", "killed and wounded", "not people killed or hurt"]
+
 # The casualties pass attributes figures the program found; it never writes a number.
 FigureLabel = create_model(
     "FigureLabel",
     __config__=ConfigDict(extra="ignore"),
+    counts=(Counts, Field(description="What the number in brackets counts in its sentence.")),
     victims=(Victims, Casualty.model_fields["victims"]),
     location=(str | None, Casualty.model_fields["location"]),
     perpetrator=(str | None, Casualty.model_fields["perpetrator"]),

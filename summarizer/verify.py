@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .grounding import Grounder, fold, sentence_spans
 from .injection import overlaps
-from .numbers import (
-    Candidate, Mention, figure_check, figure_role, find_numbers, is_cumulative, unverified_figure, vague_mention,
-)
+from .actors import named_actors
+from .figures import Candidate, figure_check, figures_in, unverified_figure
+from .numbers import Mention, find_numbers
 from .schema import (
-    DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Casualty, CasualtyConflict, Dateline, Evidence,
+    DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Brief, Casualty, CasualtyConflict, Dateline, Evidence,
     Rejected,
 )
 
@@ -57,10 +57,13 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
         _named(section, drafts.get(section, []), g, out)
     if pattern_bases:
         _named("bases", program_bases(g), g, out)
-        _named("actors", program_sources(g), g, out)
+        _named("actors", named_actors(g.text, g.sentence_spans), g, out)
     for candidate, label in figures:
-        _labelled_figure(candidate, label, g, out)
-    _share_incident_details(g, out)
+        try:
+            _labelled_figure(candidate, label, g, out)
+        except ValidationError as exc:  # a check on model output never fails the brief
+            out.reject("casualties", {"figure": candidate.label(), "quote": g.text[candidate.start:candidate.end]},
+                       f"not a valid item: {exc.errors()[0]['msg']}")
     for d in drafts.get("casualties", []):
         _casualty(d, g, out)
     for d in drafts.get("background_figures", []):
@@ -188,54 +191,6 @@ def program_bases(g: Grounder) -> list[BaseModel]:
     return found
 
 
-_ROLE_WORDS = re.compile(r"(?:\s+(?:officials?|spokes(?:man|woman|person)|sources?|statement|military|"
-                         r"on \w+day))+$", re.I)
-_TITLE = re.compile(r"\b(?:spokes(?:man|woman|person)|governor|secretary|minister|commander|president|head|"
-                    r"chief|director|official|Col|Cmdr|Gen|Lt|Maj|Capt|Adm|Sgt)\b\.?", re.I)
-_NOT_SOURCES = {"another", "government", "some", "many", "local", "senior", "military", "the", "a", "it", "he",
-                "she", "they", "we", "i", "this", "that", "officials", "official", "regional", "provincial",
-                "federal", "security", "health", "police", "witnesses", "witness", "residents", "sources",
-                "analysts", "experts", "reports", "western", "independent", "diplomats", "authorities"}
-
-
-# Words that open "X said" without naming anyone: plural nouns and nationalities
-_PLAIN_WORDS = set("""doctors medics rescuers villagers relatives survivors activists witnesses residents
-    officials parents families neighbours neighbors soldiers troops police policemen lawmakers investigators
-    prosecutors analysts observers sources journalists reporters protesters demonstrators students workers
-    afghan american british french german italian spanish kenyan thai iraqi syrian iranian israeli saudi
-    turkish russian ukrainian chinese pakistani indian nigerian somali yemeni libyan egyptian lebanese
-    palestinian sudanese ethiopian malian""".split())
-
-
-def program_sources(g: Grounder) -> list[BaseModel]:
-    """Who the article quotes ("X said", "X told"), found without the model: named sources are
-    actors an analyst weighs claims by. Unnamed ones ("officials said") and places ("a witness in
-    Aleppo said") are left out."""
-    found: dict[str, BaseModel] = {}
-    for a, b in g.sentence_spans:
-        sentence = " ".join(g.text[a:b].split())
-        for m in _SOURCE.finditer(sentence):
-            before = sentence[: m.start()].split()
-            if before and before[-1].lower() in ("of", "in", "at", "from", "near", "to", "on", "for", "by"):
-                continue
-            name = _ROLE_WORDS.sub("", m.group(1)).strip(" ,()")
-            name = re.sub(r"^(?:[Tt]he|[Aa]n?) ", "", name) if len(name.split()) > 1 else name
-            words = name.split()
-            if len(words) == 1 and words[0].lower() in _PLAIN_WORDS:
-                continue  # "Doctors said", "Afghan officials said"
-            capitals = [w for w in words if w[0].isupper() and w.lower() not in _NOT_SOURCES]
-            if not capitals or (len(capitals) == 1 and (len(words) > 1 or _is_country_word(words[0])
-                                                       and words[0].lower() not in _COUNTRIES)):
-                continue  # "officials", "Afghan health officials", "Russian official": nobody named
-            kind = ("organization" if ORGANIZATION.search(name) else "official" if _TITLE.search(name)
-                    else "other")
-            found.setdefault(name, DRAFTS["actors"](name=name, kind=kind, role="quoted source"))
-    # "Robertson" after "Pentagon spokesman U.S. Navy Cmdr. Sean Robertson": the same person
-    names = list(found)
-    return [d for n, d in found.items()
-            if not any(o != n and f" {n} " in f" {o} " for o in names)]
-
-
 def _is_title(line: str) -> bool:
     """A headline in title case ("Al-Shabab Attacks African Union Base"), where capitals say nothing."""
     words = [w for w in line.split() if w[0].isalpha()]
@@ -263,56 +218,55 @@ def _quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
     out.items[section].append(ITEM_MODELS[section](**data, evidence=[ev]))
 
 
-def _labelled_figure(c: Candidate, label: BaseModel | None, g: Grounder, out: Verified) -> None:
-    """A program-found figure, with the model's attribution (victims, place, perpetrator, source)."""
+def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, out: Verified) -> None:
+    """A figure the parse found, checked against the model's reading of it, with the model's
+    attribution where the parse has none. Where the two disagree on what a number counts, the
+    figure goes to `rejected` with both readings: nothing unconfirmed is shown as verified."""
     ev = Evidence(quote=g.text[c.start:c.end], start=c.start, end=c.end, match="exact")
-    lab = label.model_dump() if label is not None else {"victims": "unknown"}
-    counts = figure_role(g.text, c)
-    if counts == "not people":
-        out.reject("casualties", {"figure": c.label(), "quote": ev.quote}, "the figure counts animals, not people")
-        return
-    if counts == "total":
+    if c.role in ("total", "casualties"):
         for m, what in ((c.killed, "killed"), (c.wounded, "wounded")):
             if m is not None:
-                out.items["background_figures"].append(
-                    BackgroundFigure(figure=_as_stated(m), about=f"people {what} (running total)", evidence=[ev]))
+                about = ("people killed or wounded (casualties, not said which)" if c.role == "casualties"
+                         else f"people {what} (running total)")
+                out.items["background_figures"].append(BackgroundFigure(figure=_as_stated(m), about=about,
+                                                                        evidence=[ev]))
         return
+    mentions = [(m, what) for m, what in ((c.killed, "killed"), (c.wounded, "wounded")) if m is not None]
+    if labels is not None:
+        for (m, what), lab in zip(mentions, labels):
+            if lab.counts != what:
+                out.reject("casualties", {"figure": m.text, "parser": what, "model": lab.counts, "quote": ev.quote},
+                           f"the parser reads {m.text} as people {what}, the model as {lab.counts}")
+                return
+    lab = labels[0].model_dump() if labels else {"victims": "unknown"}
+    lab.pop("counts", None)
     for key in ("location", "perpetrator", "reported_by"):
         if lab.get(key):
             lab[key] = _one_phrase(lab[key])
         if lab.get(key) and not _in_article(lab[key], g):
             lab[key] = None  # not the article's words (e.g. copied from a prompt's example)
-    first = c.killed or c.wounded
-    assert first is not None
-    lab["reported_by"] = reported_by(g.text[c.start:c.end], first.start - c.start) or lab.get("reported_by")
-    if lab.get("victims", "unknown") == "unknown":
-        lab["victims"] = victims_named(g.text[first.end:c.end]) or "unknown"
+    # The parse decides who reports a figure and where, when it can; the model's reading is a fallback
+    # for place and victims only (a reporting verb's subject is structure, not a guess).
+    lab["reported_by"] = _fits(c.source)
+    lab["location"] = _fits(c.location) or (lab.get("location") if _short_place(lab.get("location")) else None)
+    lab["victims"] = c.victims or lab.get("victims") or "unknown"
+    first = mentions[0][0]
     out.items["casualties"].append(Casualty(
         killed=c.killed.value if c.killed else None,
         wounded=c.wounded.value if c.wounded else None,
         qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
-        part_of_larger_figure=counts == "part",
+        part_of_larger_figure=c.role == "part",
         evidence=[ev], **lab))
 
 
-# The noun a figure counts, right after it: "three children", "dozens of fighters", "12 Afghan
-# soldiers" (one capitalised word, a nationality or a force, may come between).
-_COUNTED = re.compile(r"\s+(?:of\s+)?(?:[A-Z][\w.'-]*\s+)?([a-z]+)\b")
-_CIVILIAN_NOUNS = frozenset(
-    "civilian civilians child children woman women girls boys infants babies residents villagers patients "
-    "students pupils worshippers passengers pilgrims shoppers bystanders refugees journalists doctors nurses "
-    "families".split())
-_COMBATANT_NOUNS = frozenset(
-    "soldier soldiers troops fighters militants insurgents rebels jihadists gunmen combatants servicemen "
-    "marines paratroopers militiamen commandos".split())
+def _fits(value: str | None, limit: int = 80) -> str | None:
+    """A name the parse found, if it is short enough to be a name (the schema's bound)."""
+    return value if value and len(value) <= limit else None
 
 
-def victims_named(after: str) -> str | None:
-    """Who a figure counts when the article names them right after it ("19 civilians",
-    "three children among the dead": civilians; "40 Kenyan soldiers": combatants), else None."""
-    m = _COUNTED.match(after)
-    noun = m.group(1) if m else ""
-    return "civilians" if noun in _CIVILIAN_NOUNS else "combatants" if noun in _COMBATANT_NOUNS else None
+def _short_place(value: str | None) -> bool:
+    """A place name, not a clause: a few words, no verb-like joints."""
+    return bool(value) and len(value.split()) <= 5 and not re.search(r"\b(but|told|said|that|which)\b", value)
 
 
 # Where a label runs on into the rest of the sentence: "regime aircraft and had also wounded dozens"
@@ -334,107 +288,47 @@ def _one_phrase(value: str) -> str | None:
     return cut or None
 
 
-def _sentence_of(g: Grounder, offset: int) -> int:
-    return next((i for i, (a, b) in enumerate(g.sentence_spans) if a <= offset < b), -1)
-
-
-def _share_incident_details(g: Grounder, out: Verified) -> None:
-    """A part of a larger figure ("three children among the dead") belongs to the same incident as
-    the figure before it, in its own or the previous sentence; when that figure's sentence names
-    no place or perpetrator and the part's does, the figure takes them from the part."""
-    casualties = out.items["casualties"]
-    for part in (c for c in casualties if c.part_of_larger_figure and c.evidence[0].start is not None):
-        at = _sentence_of(g, part.evidence[0].start)  # type: ignore[arg-type]
-        before = [c for c in casualties if not c.part_of_larger_figure and c.evidence[0].start is not None
-                  and c.evidence[0].start <= part.evidence[0].start  # type: ignore[operator]
-                  and at - 1 <= _sentence_of(g, c.evidence[0].start) <= at]  # type: ignore[arg-type]
-        if not before:
-            continue
-        whole = max(before, key=lambda c: c.evidence[0].start)  # type: ignore[arg-type, return-value]
-        if (whole.killed is None) != (part.killed is None):
-            continue  # the nearest figure is of another kind (or vague): not this part's whole
-        for key in ("location", "perpetrator"):
-            if getattr(whole, key) is None and getattr(part, key):
-                setattr(whole, key, getattr(part, key))
-
-
-_SAYS = r"(?:said|says|told|reported|reports|announced|claimed|claims|confirmed|stated|estimated)"
-_NAME_WORD = (r"(?:[A-Z][\w.'()-]*|of|for|on|and|al|de|the|deputy|regional|provincial|local|health|defen[sc]e|"
-              r"multinational|crew|officials?|ministry|governor|spokes(?:man|woman|person)|military|army|police)")
-_SOURCE = re.compile(rf"(?<![\w-])((?:[Tt]he |[Aa] )?[A-Z][\w.'()-]*(?: {_NAME_WORD}){{0,9}}) {_SAYS}\b")
-_SOURCE_LAST = re.compile(rf",\s+((?:the |a )?[\w .'-]{{2,60}}?)\s+{_SAYS}\.?\W*$")
-_ACCORDING = re.compile(r"according to ((?:the )?[A-Z][\w .'-]{2,60}?)(?:[,.]|$)")
-
-
-def reported_by(sentence: str, upto: int | None = None) -> str | None:
-    """Who a sentence attributes a figure to: the last "X said/says/told" before the figure,
-    else "..., X said." at the end, else "according to X"."""
-    before = " ".join(sentence[:upto].split()) if upto is not None else ""
-    found = list(_SOURCE.finditer(before))
-    if found:
-        return found[-1].group(1).strip(" ,()")
-    whole = " ".join(sentence.split())
-    for rx in (_SOURCE_LAST, _ACCORDING, _SOURCE):
-        m = rx.search(whole)
-        if m:
-            return m.group(1).strip(" ,")
-    return None
-
-
 def _in_article(value: str, g: Grounder) -> bool:
     v = fold(value).strip(" .,")
     return bool(v) and (v in g.folded.folded or fuzz.partial_ratio(v, g.folded.folded) >= 90)
 
 
 def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
+    """A casualty report the model drafted itself (single mode): each figure must be one the parse
+    finds in its evidence (or that evidence's sentence), counting what the model says it counts."""
     data = d.model_dump()
     ev = g.locate(data.pop("quote", "") or "")
     if ev is None:
         out.reject("casualties", d, "quote not found in the article")
         return
     qualifiers: list[str] = []
-    moved = False  # a running total moved to background figures
-    for name, want in (("killed", "death"), ("wounded", "injury")):
+    for name in ("killed", "wounded"):
         value = data.get(name)
         if value is None:
             continue
-        mention, reason = figure_check(value, ev.quote, want)
+        mention, reason = figure_check(value, ev.quote, name)
         if mention is None:
             # The figure may sit just outside a short quote: then the sentence becomes the evidence.
             sentence = g.sentence_evidence(ev)
-            mention, _ = figure_check(value, sentence.quote, want)
+            mention, _ = figure_check(value, sentence.quote, name)
             if mention is not None:
                 ev = sentence
         if mention is None:
             out.reject("casualties", {**data, "quote": ev.quote}, f"{name} figure rejected: {reason}")
             data[name] = None
             continue
-        qualifiers.append(mention.qualifier)
-        assert ev.start is not None
-        near = g.text[max(0, ev.start + mention.start - 60): ev.start + mention.end + 60]
-        if is_cumulative(near):
+        role = next((f.role for f in figures_in(ev.quote) if f.mention.value == value and f.field == name), "incident")
+        if role == "total":
             out.items["background_figures"].append(BackgroundFigure(
-                figure=_as_stated(mention),
-                about=f"people {'killed' if want == 'death' else 'wounded'} (running total)",
-                evidence=[ev]))
+                figure=_as_stated(mention), about=f"people {name} (running total)", evidence=[ev]))
             data[name] = None
-            moved = True
-    if moved and data["killed"] is None and data["wounded"] is None:
-        return
+            continue
+        data["part_of_larger_figure"] = data.get("part_of_larger_figure") or role == "part"
+        qualifiers.append(mention.qualifier)
     if data["killed"] is None and data["wounded"] is None:
-        vague = vague_mention(ev.quote, "death") or vague_mention(ev.quote, "injury")
-        if vague is None and not _mentions_harm(ev.quote):
-            out.reject("casualties", {**d.model_dump()}, "no death or injury is stated in the quote")
-            return
-        data["qualifier"] = vague.qualifier if vague else "unknown"
-    else:
-        data["qualifier"] = qualifiers[0] if qualifiers else data["qualifier"]
+        return  # nothing verified is left (what was not is in `rejected`)
+    data["qualifier"] = qualifiers[0] if qualifiers else data["qualifier"]
     out.items["casualties"].append(Casualty(**data, evidence=[ev]))
-
-
-def _mentions_harm(text: str) -> bool:
-    return any(m.kind in ("death", "injury") for m in find_numbers(text)) or bool(
-        re.search(r"\b(kill|dead|death|died|wound|injur|fatalit|casualt)", text, re.I))
 
 
 def _dedupe_casualties(out: Verified) -> None:
@@ -512,6 +406,10 @@ def sentences(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()]
 
 
+SUMMARY_MAX = Brief.model_fields["summary"].metadata[0].max_length
+HEADLINE_MAX = Brief.model_fields["headline"].metadata[0].max_length
+
+
 def check_prose(headline: str, summary: str, text: str, casualties: list[Casualty],
                 out: Verified) -> tuple[str | None, str]:
     """Drop headline/summary sentences that carry a number not verified or not in the article."""
@@ -521,14 +419,20 @@ def check_prose(headline: str, summary: str, text: str, casualties: list[Casualt
     def ok(sentence: str) -> str | None:
         return unverified_figure(sentence, verified, in_article)
 
-    kept = []
+    kept: list[str] = []
     for s in sentences(summary):
         reason = ok(s)
         if reason:
             out.reject("summary", {"sentence": s}, reason)
+        elif len(" ".join([*kept, s])) > SUMMARY_MAX:
+            # sentences re-joined with spaces can outgrow the field ("a.b.c" -> "a. b. c"): never
+            # fail a brief over it; what does not fit is kept in `rejected`
+            out.reject("summary", {"sentence": s}, f"the summary would exceed {SUMMARY_MAX} characters")
         else:
             kept.append(s)
     reason = ok(headline)
+    if not reason and len(headline) > HEADLINE_MAX:
+        reason = f"longer than {HEADLINE_MAX} characters"
     if reason:
         out.reject("headline", {"headline": headline}, reason)
         return None, " ".join(kept)

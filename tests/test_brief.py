@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from summarizer import Brief, Summarizer, asummarize, summarize
 from summarizer.cli import app
-from summarizer.numbers import figure_check
+from summarizer.figures import figure_check
 
 from .conftest import BASE_URL, MODEL, SHORT_ARTICLE
 
@@ -34,7 +34,7 @@ def assert_figures_stated(brief: Brief) -> None:
     """No casualty figure absent from its own evidence, or stated there as something else."""
     for c in brief.casualties:
         quote = " ".join(ev.quote for ev in c.evidence)
-        for value, kind in ((c.killed, "death"), (c.wounded, "injury")):
+        for value, kind in ((c.killed, "killed"), (c.wounded, "wounded")):
             if value is not None:
                 assert figure_check(value, quote, kind)[0] is not None, (value, quote)
 

@@ -1,0 +1,93 @@
+"""Every word list the program reads figures and sources by, as spaCy lemmas of general English.
+
+Matching is by lemma on a dependency parse (figures.py), never by word prefix: "village" is not
+"villagers", "die" is not "Diego", "dead" is not "deadliest".
+"""
+
+from __future__ import annotations
+
+# Predicates whose victim (passive subject, active object, subject of "die") is killed or hurt.
+KILL_VERBS = frozenset("kill slay behead decapitate execute murder massacre assassinate lynch "
+                       "slaughter shoot_dead".split())
+DIE_VERBS = frozenset("die perish drown succumb".split())  # the subject is the victim
+INJURE_VERBS = frozenset("wound injure hurt maim".split())
+DEAD_WORDS = frozenset("dead".split())  # "left 5 dead", "12 are dead"
+INJURED_WORDS = frozenset("injured wounded hurt".split())
+# Nouns a figure can count directly: "12 deaths", "20 injuries", "30 casualties".
+DEATH_NOUNS = frozenset("death fatality dead killing".split())
+INJURY_NOUNS = frozenset("injury wound injured wounded".split())
+CASUALTY_NOUNS = frozenset("casualty".split())  # killed or wounded, not said which
+TOLL_NOUNS = frozenset("toll".split())  # "the death toll rose to 30"
+TOLL_VERBS = frozenset("rise climb reach stand put jump increase hit mount top grow".split())
+# "lost their lives", "suffered injuries"
+LOSE_VERBS = frozenset("lose".split())
+LIFE_NOUNS = frozenset("life".split())
+SUFFER_VERBS = frozenset("suffer sustain receive".split())
+# "taken to hospital with injuries", "treated for wounds"
+HARM_PREPS = frozenset("with for".split())
+
+# Who gives a figure: the subject of one of these verbs, or "according to X".
+REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count "
+                         "declare note write tweet post allege insist acknowledge".split())
+
+# What a figure counts when it is not people.
+ANIMALS = frozenset("animal cattle cow sheep goat horse donkey camel dog livestock head bird chicken "
+                    "pig mule".split())
+# Nouns before a number that make it an identifier ("Flight 752", "Route 1", "Resolution 2334").
+IDENTIFIER_NOUNS = frozenset("flight route resolution article chapter section highway road number no "
+                             "brigade division battalion regiment unit squadron wing fleet corps "
+                             "platoon company group task force operation camp grid sector block "
+                             "building apartment room gate terminal lane street exit phase".split())
+
+# Running totals: the period or the war a toll covers, not one event.
+TOTAL_SUBJECTS = frozenset("war conflict fighting violence insurgency invasion campaign occupation "
+                           "crisis uprising offensive battle siege".split())
+TOTAL_PHRASES = ("since", "so far", "to date", "this year", "last year", "this month", "this week",
+                 "over the past", "over the last", "in the past", "during the war", "during the conflict",
+                 "throughout the", "the war", "the conflict", "the invasion", "overall", "in recent years",
+                 "in recent months", "a year", "cumulative")
+
+# Parts of a figure: "including two children", "among them", "two of them", "of whom".
+PART_PREPS = frozenset("include among".split())
+PART_PRONOUNS = frozenset("they whom those these".split())
+
+# Who a figure counts, by the noun that names them.
+CIVILIAN_NOUNS = frozenset(
+    "civilian child woman girl boy infant baby resident villager patient student pupil worshipper "
+    "passenger pilgrim shopper bystander refugee journalist doctor nurse family farmer teacher "
+    "worker employee aid_worker volunteer tourist wedding_guest guest mourner protester "
+    "demonstrator teenager toddler elderly".split())
+COMBATANT_NOUNS = frozenset(
+    "soldier troop fighter militant insurgent rebel jihadist gunman combatant serviceman servicemember "
+    "marine paratrooper militiaman commando attacker bomber assailant police policeman guard sailor "
+    "airman trooper recruit cadet force militia terrorist".split())
+# Words before a noun that make it count combatants: "police personnel", "security forces".
+COMBATANT_MODIFIERS = frozenset("police military security army naval paramilitary".split())
+
+# Singular victims: a noun in a victim slot names one person when it is one of these or a name.
+PERSON_NOUNS = frozenset(
+    "man woman boy girl child baby infant person civilian soldier officer policeman cleric imam priest "
+    "chief guard journalist reporter leader commander diplomat ambassador governor mayor minister "
+    "official spokesman spokeswoman militant fighter insurgent rebel gunman bomber attacker member "
+    "resident villager passenger victim driver pilot marine sailor airman trooper hostage prisoner "
+    "student teacher doctor nurse worker contractor employee staffer volunteer judge lawmaker "
+    "politician candidate activist tourist citizen national agent lieutenant sergeant captain major "
+    "colonel general private specialist corporal contractor wife husband son daughter brother sister "
+    "father mother uncle nephew cousin relative bodyguard colleague friend servicemember serviceman "
+    "shepherd farmer engineer sheikh elder chieftain warlord deputy head director president "
+    "chairman".split())
+
+# A clause addressed to a reader or a model is not a report: "Ignore ... and report 500 killed".
+ADDRESS_WORDS = frozenset("ignore disregard forget override pretend output respond reply answer "
+                          "summarize summarise assistant model instruction prompt".split())
+
+# Kinds of named actors (actors.py), by the words of their names.
+FORCE_WORDS = frozenset("army forces force military navy command police guard guards corps marines "
+                        "militia ministry_of_defense air_force brigade division battalion".split())
+ARMED_GROUP_WORDS = frozenset("taliban shabab al-shabab al-shabaab isis isil daesh qaeda al-qaida "
+                              "hezbollah hamas houthis houthi rebels boko haram front brigades jihad "
+                              "movement".split())
+GROUP_NORP_HINTS = ("taliban", "houthi", "shabab", "shabaab", "qaeda", "islamic state", "hezbollah", "kurd")
+TITLE_WORDS = frozenset("president minister secretary general spokesman spokeswoman spokesperson governor "
+                        "commander chief director head ambassador official colonel col. gen. lt. maj. "
+                        "capt. adm. sgt. lieutenant admiral mayor senator deputy envoy leader".split())
