@@ -532,8 +532,7 @@ def section_embedded(limit: int | None = None) -> dict[str, Any]:
             with progress.open("a", encoding="utf-8") as f:
                 f.write(sc.model_dump_json() + "\n")
             state = f"failed: {sc.error}" if not sc.ok else (
-                f"{sc.seconds:.0f} s, figures {sc.primary_matched}/{sc.primary_gold}, "
-                f"unsupported {sc.unsupported_figures}")
+                f"{sc.seconds:.0f} s, figures {sc.primary_matched}/{sc.primary_gold}")
             print(f"  embedded: {sc.mode:5} {sc.id}: {state}", file=sys.stderr, flush=True)
 
         results = loop.run_until_complete(run_eval(logged, labels, ["multi", "naive"], on_score=done))
@@ -775,11 +774,10 @@ def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
                         "the safer floor.")
     tm, tn = dev["multi"]["totals"], dev["naive"]["totals"]
     for key in ("articles", "failed", "killed_wounded_exact_primary", "killed_wounded_recall_all", "extra_figures",
-                "unsupported_figures", "actor_recall", "base_recall", "grounded_share", "rejected_items"):
+                "actor_recall", "base_recall", "grounded_share", "rejected_items"):
         tq.add(key.replace("_", " "), tm[key], tn[key])
-    tq.notes.append("Scored by `summarizer.eval` against the hand-written labels; 'unsupported figures' are "
-                    "killed/wounded figures the scorer cannot find stated as deaths/injuries in their own "
-                    "evidence. Per article: benchmarks/out/devset-progress.jsonl.")
+    tq.notes.append("Scored by `summarizer.eval` against the hand-written labels. "
+                    "Per article: benchmarks/out/devset-progress.jsonl.")
     sent_u = proc = sent_l = 0
     for r in e["prefix"]:
         lg = r["log"]

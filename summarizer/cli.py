@@ -173,7 +173,7 @@ def eval_cmd(
                 f.write(sc.model_dump_json() + "\n")
         status = "failed: " + (sc.error or "") if not sc.ok else (
             f"figures {sc.primary_matched}/{sc.primary_gold} primary, {sc.all_matched}/{sc.all_gold} all, "
-            f"extra {sc.extra_figures}, unsupported {sc.unsupported_figures}; "
+            f"extra {sc.extra_figures}; "
             f"actors {sc.actors_found}/{sc.actors_gold}; {sc.seconds:.0f} s{' (from the store)' if sc.from_store else ''}")
         info(f"{sc.mode:6} {sc.id}: {status}")
 

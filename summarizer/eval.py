@@ -14,7 +14,6 @@ from rapidfuzz import fuzz
 from .errors import InputError
 from .grounding import fold
 from .inputs import decode
-from .figures import figure_check
 from .schema import Brief
 
 
@@ -43,7 +42,6 @@ class Score(BaseModel):
     all_gold: int = 0
     all_matched: int = 0
     extra_figures: int = 0  # reported figures matching no gold figure
-    unsupported_figures: int = 0  # figures absent from their evidence or stated there as something else
     actors_gold: int = 0
     actors_found: int = 0
     bases_gold: int = 0
@@ -92,11 +90,6 @@ def score(brief: Brief, label: Label, mode: str) -> Score:
     s.all_gold = len(gold_pairs)
     s.all_matched = sum(pair in predicted for pair in gold_pairs)
     s.extra_figures = sum(pair not in gold_pairs for pair in predicted)
-    for c in brief.casualties:
-        quote = " ".join(ev.quote for ev in c.evidence if ev.grounded)
-        for value, kind in ((c.killed, "death"), (c.wounded, "injury")):
-            if value is not None and figure_check(value, quote, kind)[0] is None:
-                s.unsupported_figures += 1
     actor_names = [a.name for a in brief.actors]
     base_names = [b.name for b in brief.bases]
     s.actors_gold, s.actors_found = len(label.actors), sum(_name_match(a, actor_names) for a in label.actors)
@@ -128,7 +121,6 @@ def totals(scores: list[Score]) -> dict[str, Any]:
         "killed_wounded_exact_primary": _ratio(add("primary_matched"), add("primary_gold")),
         "killed_wounded_recall_all": _ratio(add("all_matched"), add("all_gold")),
         "extra_figures": add("extra_figures"),
-        "unsupported_figures": add("unsupported_figures"),
         "actor_recall": _ratio(add("actors_found"), add("actors_gold")),
         "base_recall": _ratio(add("bases_found"), add("bases_gold")),
         "grounded_share": _ratio(add("grounded_items"), add("items")),

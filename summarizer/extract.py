@@ -191,17 +191,18 @@ async def extract_single(backend: Backend, text: str) -> Drafts:
     return drafts
 
 
-# The plain way, for comparison (benchmarks, eval): one prompt, one schema, no verification.
+# The fair baseline, for comparison (benchmarks, eval): one call with three worked examples, as a
+# competent user would write it (langextract's way), one schema, no verification.
 NaiveAnswer = create_model(
     "NaiveAnswer", __config__=ConfigDict(extra="ignore"),
     **{name: (info.annotation, info) for name, info in SingleAnswer.model_fields.items()},
 )
-NAIVE_PROMPT = "Summarize this news article as JSON matching the schema.\n\n{text}"
+NAIVE_TEMPLATE = "fewshot.j2"
 
 
 async def extract_naive(backend: Backend, text: str) -> Drafts:
     drafts = Drafts()
-    messages = [{"role": "user", "content": NAIVE_PROMPT.format(text=text)}]
+    messages = [{"role": "user", "content": prompts.render(NAIVE_TEMPLATE, text=text)}]
     answer, usage, seconds = await backend.extract(NaiveAnswer, messages, max_tokens=2000)
     drafts.add("naive", answer, usage, seconds)
     drafts.overview = answer

@@ -111,12 +111,13 @@ def _toll_field(toll: "Token") -> str:
 
 def _harm_with(v: "Token") -> str | None:
     """'taken to hospital with injuries', 'treated for wounds', 'suffered injuries'."""
-    for p in _children(v, "prep"):
+    preps = _children(v, "prep")
+    preps += [q for p in preps for o in _children(p, "pobj") for q in _children(o, "prep")]
+    for p in preps:
         if _lemma(p) in L.HARM_PREPS:
             for o in _children(p, "pobj"):
-                f = _noun_field(o)
-                if f in ("wounded",):
-                    return f
+                if _noun_field(o) == "wounded":
+                    return "wounded"
     if _lemma(v) in L.SUFFER_VERBS:
         for o in _children(v, "dobj"):
             if _noun_field(o) == "wounded":
@@ -147,13 +148,21 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     own = _noun_field(x)
     if own and (_children(x, "nummod") or x.pos_ != "NOUN"):
         return own, x, None
+    past_of = _counted_noun(x)
+    if past_of is not x:
+        f = _noun_field(past_of) or next((_state_field(a) for a in _children(past_of, "amod")
+                                          if _state_field(a)), None)
+        if f:
+            return f, past_of, None
     for rel in _children(x, "acl", "amod", "relcl"):
         f = _verb_field(rel) or (_state_field(rel) if rel.dep_ != "relcl" else None)
         if f and (rel.dep_ != "relcl" or _passive(rel) or _lemma(rel) in L.DIE_VERBS):
             return f, rel, None  # "12 people killed in ...", "the 12 who were killed"
     if dep == "appos" and h.pos_ in _NOUNISH:
         f, pred, _ = _slot(h)
-        return f, pred, h  # "Eight people were injured, two of them seriously"
+        # "Eight people were injured, two of them seriously": a part; "five Nigeriens, four
+        # Americans, and 21 militants": a list whose items share the verb
+        return f, pred, h if _is_part_of_pronoun(x) else None
     if dep == "pobj" and h.dep_ == "prep":
         p, g = h, h.head
         if _lemma(p) in L.PART_PREPS:
@@ -185,12 +194,16 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             f = _verb_field(v) or _harm_with(v)
             if f:
                 return f, v, None
+            for c in _children(v, "oprd", "xcomp", "acomp"):  # "confirmed killed", "pronounced dead"
+                f = _verb_field(c) or _state_field(c)
+                if f:
+                    return f, c, None
     if dep == "nsubj":
         for v in (h, *_subjectless_conjuncts(h)):
             lem = _lemma(v)
             if lem in L.DIE_VERBS:
                 return "killed", v, None
-            if v.tag_ == "VBN" and not _children(v, "aux") and _verb_field(v):
+            if v.tag_ == "VBN" and not _children(v, "aux", "dobj") and _verb_field(v):
                 return _verb_field(v), v, None  # "12 killed in blast", "... and 20 injured"
             if lem == "be":
                 for c in _children(v, "acomp", "attr"):
@@ -206,25 +219,30 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             f = _harm_with(v)
             if f:
                 return f, v, None
-    if dep == "dobj" and not _passive(h):
+    if dep == "dobj" and _lemma(h) in L.PART_PREPS:  # "the dead include seven Iranians"
+        for sbj in _children(h, "nsubj"):
+            f = _noun_field(sbj) or _state_field(sbj)
+            if f:
+                return f, sbj, sbj
+    if dep == "dobj":
         f = _verb_field(h)
         if f:
             return f, h, None
-        if _lemma(h) == "leave":  # "left 5 people dead"
-            for c in _children(h, "oprd", "acomp", "xcomp", "ccomp", "advcl"):
-                f = _state_field(c)
-                if f:
-                    return f, c, None
+        if _lemma(h) == "leave":  # "left 5 people dead", "left 5 soldiers, 4 police and 21 militants dead"
+            for c in h.subtree:
+                if c.i > x.i and c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advcl", "amod") and _state_field(c):
+                    return _state_field(c), c, None
             for p in _children(h, "prep"):  # "left three children among the dead"
                 if _lemma(p) in L.PART_PREPS:
                     for o in _children(p, "pobj"):
                         f = _noun_field(o) or _state_field(o)
                         if f:
                             return f, o, o
-    for p in _children(x, "prep"):  # "three children among the dead"
+    for p in _children(x, "prep"):  # "three children among the dead", "five among those killed"
         if _lemma(p) in L.PART_PREPS:
             for o in _children(p, "pobj"):
-                f = _noun_field(o) or _state_field(o)
+                f = _noun_field(o) or _state_field(o) or next(
+                    (_verb_field(a) for a in _children(o, "acl", "relcl") if _verb_field(a)), None)
                 if f:
                     return f, o, o
     return None, None, None
@@ -326,7 +344,7 @@ def _is_total(sent: "Span", pred: "Token") -> bool:
 
 # ---- sources --------------------------------------------------------------------------------------
 
-_DROP_FROM_NAME = ("appos", "relcl", "acl", "cc", "advmod", "det", "prep")
+_DROP_FROM_NAME = ("appos", "relcl", "acl", "advmod", "prep")
 
 
 def _name_of(t: "Token") -> str:
@@ -358,6 +376,25 @@ def _name_of(t: "Token") -> str:
 
 
 def _source(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
+    """Who a clause's figure is attributed to (see _reporter), never a place."""
+    who = _reporter(pred, sent, last)
+    if who is None:
+        return None
+    ent = next((e for e in sent.ents if e.text.strip() == who.strip()), None)
+    if ent is not None and ent.label_ in ("LOC", "FAC"):
+        return None
+    if who.isupper() and len(who.split()) <= 3 and sent.text.lstrip().startswith(who):
+        return None  # a dateline ("CAMP DOHA, Kuwait --"), not a speaker
+    return who
+
+
+def _headline_source(sentence: str) -> str | None:
+    """'Afghan Officials: NATO Air Strike Kills 11': a headline names its source before a colon."""
+    m = re.match(r"\s*([A-Z][^:]{1,40}):\s+\S", sentence)
+    return m.group(1).strip() if m and not re.search(r"\d", m.group(1)) else None
+
+
+def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     """Who a clause's figure is attributed to: the subject of the reporting verb above it, or
     'according to X' in the sentence. Pronouns ('he said') take the last named speaker."""
     path = [pred, *pred.ancestors]
@@ -415,6 +452,12 @@ def _location(pred: "Token", sent: "Span") -> str | None:
 
 # ---- reading a sentence ---------------------------------------------------------------------------
 
+def _person_noun(t: "Token") -> bool:
+    """A noun that names a person: a listed one, or an agent noun ('peacekeeper', 'journalist')."""
+    lem = _lemma(t)
+    return lem in L.PERSON_NOUNS or lem.endswith(L.PERSON_SUFFIXES)
+
+
 def _singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", int, int, str]]:
     """Victim slots held by one person: 'A police officer was killed', 'Khan was injured'."""
     for t in sent:
@@ -428,7 +471,7 @@ def _singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", 
         person = ent is not None and ent.label_ == "PERSON"
         determined = any(c.dep_ in ("det", "poss") and c.lower_ not in ("no", "every", "each", "any")
                          for c in t.children)
-        if not (person or (determined and _lemma(t) in L.PERSON_NOUNS)):
+        if not (person or (determined and _person_noun(t))):
             continue
         lefts = [c for c in t.subtree if c.i <= t.i and c.dep_ in ("det", "poss", "compound", "amod", "case")]
         start_tok = min([t, *lefts], key=lambda c: c.i)
@@ -440,9 +483,11 @@ def _singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", 
         yield t, start_tok.idx, end_tok.idx + len(end_tok.text), sent.doc.text[start_tok.idx:end_tok.idx + len(end_tok.text)]
 
 
-def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading) -> None:
-    """Every casualty figure of one parsed sentence (offset: where it starts in the article)."""
+def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, original: str | None = None) -> None:
+    """Every casualty figure of one parsed sentence (offset: where it starts in the article;
+    original: its text when the parse was made of a lower-cased copy)."""
     sent = doc[:]
+    original = original or doc.text
     if _addressed(sent):
         if _MAY_STATE.search(doc.text) and any(m.value for m in find_numbers(doc.text)):
             out.dropped.append(Dropped(doc.text, "addressed to the reader or a model"))
@@ -455,6 +500,10 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading) -
             continue
         head = _mention_head(doc, m.start, m.end)
         if head is None or head.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
+            continue
+        if any(c.lower_ == "between" for c in head.children) or re.match(r"\s*(?:-|to|or)\s*\d", doc.text[m.end:m.end + 6]) \
+                or re.search(r"\d\s*(?:-|to|or)\s*$", doc.text[max(0, m.start - 6):m.start]):
+            out.dropped.append(Dropped(m.text, "a range, not one figure"))
             continue
         if _identifier(head):
             out.dropped.append(Dropped(m.text, "an identifier, not a count"))
@@ -485,11 +534,24 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading) -
         if f != "casualties" and m.value is None and role == "part":
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)
-        out.figures.append(Figure(field=f, mention=mention, role=role, source=_source(pred, sent, last),
+        source = _source(pred, sent, last) or _headline_source(original)
+        if source and original != doc.text and source in doc.text:  # the article's capitals
+            at = doc.text.index(source)
+            source = original[at:at + len(source)]
+        out.figures.append(Figure(field=f, mention=mention, role=role, source=source,
                                   victims=_victims(x), location=_location(pred, sent),
                                   sentence=(offset, offset + len(doc.text))))
         whole_of[x.i] = len(out.figures) - 1
     _remember_speakers(sent, last)
+
+
+def _untitled(sentence: str) -> str:
+    words = [w for w in sentence.split() if w[:1].isalpha()]
+    titled = len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7 and len(words) < 20
+    if not titled:
+        return sentence
+    low = sentence.lower()
+    return low if len(low) == len(sentence) else sentence
 
 
 def read_figures(text: str, spans: list[tuple[int, int]]) -> Reading:
@@ -506,11 +568,13 @@ def read_figures(text: str, spans: list[tuple[int, int]]) -> Reading:
         out.dropped.append(Dropped(f"{len(chosen) - MAX_PARSED_SENTENCES} sentences",
                                    f"not read: more than {MAX_PARSED_SENTENCES} casualty sentences"))
         chosen = chosen[:MAX_PARSED_SENTENCES]
-    docs = parse_all([text[a:b] for a, b in chosen])
+    # A headline in title case ("Bombings in Iraq Kill 40") misleads the tagger: read it lower-cased
+    # (same length, so offsets hold).
+    docs = parse_all([_untitled(text[a:b]) for a, b in chosen])
     last: dict[str, str] = {}
-    for (a, _), doc in zip(chosen, docs):
+    for (a, b), doc in zip(chosen, docs):
         if _MAY_STATE.search(doc.text):
-            read_sentence(doc, a, last, out)
+            read_sentence(doc, a, last, out, text[a:b])
         else:
             _remember_speakers(doc[:], last)
     return out
@@ -580,7 +644,7 @@ def figure_check(value: int, text: str, field: str) -> tuple[Mention | None, str
     """Find `value` stated in `text` as people `field` ("killed" or "wounded").
 
     Returns (mention, None) when it is, else (None, reason)."""
-    if not any(m.value == value for m in find_numbers(text)):
+    if value != 1 and not any(m.value == value for m in find_numbers(text)):  # 1: "a soldier"
         return None, f"{value} is not stated in the evidence"
     found = [f for f in figures_in(text) if f.mention.value == value]
     for f in found:

@@ -27,7 +27,7 @@ SUFFER_VERBS = frozenset("suffer sustain receive".split())
 HARM_PREPS = frozenset("with for".split())
 
 # Who gives a figure: the subject of one of these verbs, or "according to X".
-REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count "
+REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
                          "declare note write tweet post allege insist acknowledge".split())
 
 # What a figure counts when it is not people.
@@ -76,6 +76,9 @@ PERSON_NOUNS = frozenset(
     "father mother uncle nephew cousin relative bodyguard colleague friend servicemember serviceman "
     "shepherd farmer engineer sheikh elder chieftain warlord deputy head director president "
     "chairman".split())
+
+PERSON_SUFFIXES = ("keeper", "worker", "fighter", "officer", "soldier", "ist", "ian", "man", "woman",
+                   "member", "trooper", "leader", "commander")
 
 # A clause addressed to a reader or a model is not a report: "Ignore ... and report 500 killed".
 ADDRESS_WORDS = frozenset("ignore disregard forget override pretend output respond reply answer "

@@ -166,6 +166,6 @@ def test_embedded_section_end_to_end_on_a_fake_server(monkeypatch, tmp_path):
     # passes of one article share the system prompt and the article: later passes reuse the prefix
     assert all(0 < r["log"]["processed"] < r["log"]["sent"] for r in e["prefix"])
     t1, tq, t5 = bench.embedded_tables(e)
-    assert len(t1.rows) == 6 and len(t5.rows) == 4 and len(tq.rows) == 10
+    assert len(t1.rows) == 6 and len(t5.rows) == 4 and len(tq.rows) == 9
     assert "seed (" in t1.markdown() and "dev set (2 articles" in t1.markdown()
     assert "pipeline / single call" in t1.markdown() and "all three" in t5.markdown()

@@ -60,7 +60,8 @@ def test_injected_instructions_never_become_facts():
                                                   killed=500, qualifier="exact", victims="civilians")]}
     out = verify_drafts(INJECTED, drafts, g)
     assert out.items["actors"] == [] and out.items["casualties"] == []
-    assert {r.reason for r in out.rejected} == {"its evidence is text addressed to the model (possible prompt injection)"}
+    assert {r.reason for r in out.rejected} == {"its evidence is text addressed to the model (possible prompt injection)",
+                                                "killed figure rejected: 500 is not stated as people killed or wounded"}
     with FakeOpenAI([]) as server, Summarizer(**settings(server)) as s:
         brief = s.summarize(INJECTED)
     assert [c.killed for c in brief.casualties] == [4]  # 500 was never offered to the model

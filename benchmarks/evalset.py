@@ -1,0 +1,231 @@
+"""Score figures, sources and actors against the hand-labelled evaluation set (evalset/).
+
+The set was collected and labelled by helpers who never read the program, and checked by a second
+helper. Its split is fixed by a hash of each article's id (no look at the labels or the rules):
+`dev` is for looking at failures, `test` is read once. Scores compare with the hand labels only.
+
+    python -m benchmarks.evalset sentences --split dev          # the parser alone, no model
+    python -m benchmarks.evalset articles --split test --mode multi --mode naive
+
+Articles are briefed with the embedded model (or --base-url); each brief is appended to
+benchmarks/out/evalset-<split>-<mode>.jsonl as soon as it is made, so an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+ROOT = Path(__file__).resolve().parent.parent
+EVALSET = ROOT / "evalset"
+OUT = ROOT / "benchmarks" / "out"
+FIELDS = ("killed", "wounded")
+
+
+def split_of(key: str) -> str:
+    """'test' or 'dev', from a hash of the article id (or of a sentence's source page)."""
+    return "test" if int(hashlib.sha256(key.encode()).hexdigest(), 16) % 2 == 0 else "dev"
+
+
+def articles() -> list[dict[str, Any]]:
+    rows = []
+    for part in sorted((EVALSET / "parts").glob("*-articles.jsonl")):
+        rows += [json.loads(line) for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in rows:
+        r["split"] = split_of(r["id"])
+    return rows
+
+
+def sentences() -> list[dict[str, Any]]:
+    by_key = {}
+    for a in articles():
+        by_key[a["id"]] = a["split"]
+        by_key[a["source"].split()[0]] = a["split"]
+    rows = []
+    for part in sorted((EVALSET / "parts").glob("*-sentences.jsonl")):
+        rows += [json.loads(line) for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in rows:
+        src = str(r.get("source") or r["id"]).split()[0]
+        r["split"] = by_key.get(src) or split_of(src)
+    return rows
+
+
+def gold_pairs(figures: list[dict]) -> Counter:
+    return Counter((f["field"], f["value"]) for f in figures if f["field"] in FIELDS and f.get("value") is not None)
+
+
+def _source_ok(pred: str | None, gold: str | None) -> bool:
+    if not gold:
+        return not pred
+    if not pred:
+        return False
+    p, g = pred.lower().strip(), gold.lower().strip()
+    return p in g or g in p or fuzz.token_set_ratio(p, g) >= 80
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.c: Counter = Counter()
+
+    def figures(self, pred: list[tuple[str, int, str | None]], gold_figs: list[dict], tags: list[str] = ()) -> None:
+        gold = gold_pairs(gold_figs)
+        predc = Counter((f, v) for f, v, _ in pred)
+        matched = gold & predc
+        self.c["gold"] += sum(gold.values())
+        self.c["pred"] += sum(predc.values())
+        self.c["tp"] += sum(matched.values())
+        for (f, v), n in (predc - gold).items():
+            other = "wounded" if f == "killed" else "killed"
+            if (other, v) in gold and (other, v) not in predc:
+                self.c["swapped"] += n
+        if not gold_figs and any(t in tags for t in ("negated", "non-casualty-number")):
+            self.c["neg_sentences"] += 1
+            self.c["from_negative"] += len(pred)
+        singular = [(f["field"], 1) for f in gold_figs if f.get("value") == 1 and f["field"] in FIELDS]
+        self.c["singular_gold"] += len(singular)
+        self.c["singular_found"] += sum(min(n, predc[k]) for k, n in Counter(singular).items())
+        # sources: of the gold figures that name one and that were found, how many carry it
+        used: Counter = Counter()
+        for g in gold_figs:
+            if g["field"] not in FIELDS or g.get("value") is None or not g.get("reported_by"):
+                continue
+            key = (g["field"], g["value"])
+            cands = [s for f, v, s in pred if (f, v) == key]
+            if not cands or used[key] >= len(cands):
+                continue
+            self.c["src_gold"] += 1
+            self.c["src_ok"] += any(_source_ok(s, g["reported_by"]) for s in cands)
+            used[key] += 1
+
+    def actors(self, names: list[str], gold: list[dict]) -> None:
+        low = [n.lower() for n in names]
+        for a in gold:
+            self.c["actors_gold"] += 1
+            alts = [a["name"], *a.get("aliases", [])]
+            self.c["actors_found"] += any(
+                alt.lower() in n or n in alt.lower() and len(n) > 3 or fuzz.ratio(alt.lower(), n) >= 85
+                for alt in alts for n in low)
+
+    def report(self) -> dict[str, Any]:
+        c = self.c
+        r = {
+            "figure precision": c["tp"] / c["pred"] if c["pred"] else None,
+            "figure recall": c["tp"] / c["gold"] if c["gold"] else None,
+            "gold figures": c["gold"], "kept figures": c["pred"], "matched": c["tp"],
+            "swapped fields": c["swapped"],
+            "figures from negated/non-casualty sentences": c["from_negative"],
+            "singular deaths/injuries found": f'{c["singular_found"]}/{c["singular_gold"]}',
+            "source right": c["src_ok"] / c["src_gold"] if c["src_gold"] else None,
+            "sourced figures": c["src_gold"],
+        }
+        if c["actors_gold"]:
+            r["named-actor recall"] = c["actors_found"] / c["actors_gold"]
+            r["actors"] = f'{c["actors_found"]}/{c["actors_gold"]}'
+        return r
+
+
+def score_sentences(split: str) -> dict[str, Any]:
+    from summarizer.figures import read_figures
+    from summarizer.grounding import sentence_spans
+
+    t = Tally()
+    rows = [r for r in sentences() if r["split"] == split]
+    for r in rows:
+        text = r["sentence"]
+        figs = read_figures(text, sentence_spans(text)).figures
+        pred = [(f.field, f.mention.value, f.source) for f in figs
+                if f.field in FIELDS and f.mention.value is not None]
+        t.figures(pred, r["figures"], r.get("tags", []))
+    return {"split": split, "sentences": len(rows), **t.report()}
+
+
+def _brief_pairs(brief: dict) -> list[tuple[str, int, str | None]]:
+    out = []
+    for c in brief.get("casualties", []):
+        for f in FIELDS:
+            if c.get(f) is not None:
+                out.append((f, c[f], c.get("reported_by")))
+    return out
+
+
+async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict) -> dict[str, dict]:
+    from summarizer import Summarizer
+
+    done: dict[str, dict] = {}
+    if out_path.exists():
+        for line in out_path.read_text().splitlines():
+            rec = json.loads(line)
+            done[rec["id"]] = rec
+    todo = [r for r in rows if r["id"] not in done]
+    if todo:
+        async with Summarizer(**settings) as s:
+            for r in todo:
+                text = (EVALSET / r["file"]).read_text(encoding="utf-8")
+                t0 = time.perf_counter()
+                try:
+                    brief = (await s.asummarize(text, source=r["file"], mode=mode)).model_dump(mode="json")
+                    rec = {"id": r["id"], "seconds": time.perf_counter() - t0, "brief": brief}
+                except Exception as exc:  # one article's failure is scored as an empty brief
+                    rec = {"id": r["id"], "seconds": time.perf_counter() - t0, "error": str(exc)[:300]}
+                done[r["id"]] = rec
+                with out_path.open("a") as f:
+                    f.write(json.dumps(rec) + "\n")
+                print(f"{mode} {r['id']}: {rec['seconds']:.1f} s", file=sys.stderr, flush=True)
+    return done
+
+
+def score_articles(split: str, mode: str, settings: dict) -> dict[str, Any]:
+    rows = [r for r in articles() if r["split"] == split]
+    OUT.mkdir(parents=True, exist_ok=True)
+    done = asyncio.run(_brief_all(rows, mode, OUT / f"evalset-{split}-{mode}.jsonl", settings))
+    t = Tally()
+    seconds, prompt, completion, errors = [], [], [], 0
+    for r in rows:
+        rec = done[r["id"]]
+        brief = rec.get("brief") or {}
+        errors += "error" in rec
+        t.figures(_brief_pairs(brief), r["figures"])
+        t.actors([a["name"] for a in brief.get("actors", [])], r["actors"])
+        seconds.append(rec["seconds"])
+        usage = (brief.get("meta") or {}).get("usage") or {}
+        prompt.append(usage.get("prompt_tokens", 0))
+        completion.append(usage.get("completion_tokens", 0))
+    return {"split": split, "mode": mode, "articles": len(rows), "failed": errors, **t.report(),
+            "median s/article": statistics.median(seconds) if seconds else None,
+            "mean prompt tokens": statistics.mean(prompt) if prompt else None,
+            "mean completion tokens": statistics.mean(completion) if completion else None}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=("sentences", "articles", "list"))
+    ap.add_argument("--split", choices=("dev", "test"), required=True)
+    ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
+    ap.add_argument("--base-url")
+    ap.add_argument("--model")
+    args = ap.parse_args()
+    if args.what == "list":
+        for r in articles():
+            if r["split"] == args.split:
+                print(r["id"])
+        return
+    if args.what == "sentences":
+        print(json.dumps(score_sentences(args.split), indent=1))
+        return
+    settings = {k: v for k, v in (("base_url", args.base_url), ("model", args.model)) if v}
+    for mode in args.mode or ["multi", "naive"]:
+        print(json.dumps(score_articles(args.split, mode, settings), indent=1), flush=True)
+
+
+if __name__ == "__main__":
+    main()
