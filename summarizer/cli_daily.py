@@ -56,6 +56,8 @@ def daily(
     mode: Annotated[Optional[str], typer.Option("--mode", help="auto, multi (focused passes) or single (one call).")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages (failures are still reported).")] = False,
+    allow_paths_outside: Annotated[bool, typer.Option(
+        "--allow-paths-outside", help="Let a JSON Lines \"path\" name a file outside the JSON Lines file's folder.")] = False,
 ) -> None:
     """Brief many articles and merge them into one daily brief; reruns only do what is new or failed."""
     from .cli import info, make_settings, write_output  # cli.py imports this module: import late
@@ -64,7 +66,7 @@ def daily(
     if concurrency is not None and concurrency < 1:
         raise InputError(f"--concurrency: expected 1 or more, got {concurrency}")
     fmt = _format(format, output)
-    articles = collect(inputs)
+    articles = collect(inputs, allow_paths_outside=allow_paths_outside)
     if not articles:
         raise InputError(f"no articles found in {', '.join(inputs)} (looked for .txt, .html and .jsonl files)")
     settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile, mode=mode,
