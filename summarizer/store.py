@@ -6,6 +6,8 @@ the model id, so a rerun only does what is new or failed, and a change of prompt
 redoes everything. Each result is committed the moment it is done (WAL mode), so an interrupted run
 loses nothing finished.
 The article texts are kept too: evidence offsets point into them, and the HTML page shows them.
+The file is marked as this program's (`PRAGMA application_id`); any other database is refused
+before anything is written to it.
 """
 
 from __future__ import annotations
@@ -46,6 +48,22 @@ CREATE TABLE IF NOT EXISTS narratives (
 """
 
 
+APPLICATION_ID = int.from_bytes(b"SmBr", "big")  # in the SQLite header: "this file is a store"
+
+
+def _columns() -> dict[str, list[str]]:
+    """Each table of SCHEMA and its columns, as SQLite reports them."""
+    db = sqlite3.connect(":memory:")
+    db.executescript(SCHEMA)
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    columns = {t: [row[1] for row in db.execute(f"PRAGMA table_info({t})")] for t in tables}
+    db.close()
+    return columns
+
+
+COLUMNS = _columns()
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -62,6 +80,40 @@ class Record:
     attempts: int
 
 
+def _not_a_store(path: Path) -> str | None:
+    """Why the database at `path` is not a store, found without writing to it; None if it is one
+    (marked, or with only the store's tables, as stores written before the marker are), or is new."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        db = _open_read_only(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise InputError(f"cannot open the store {path}: {exc}") from None
+    try:
+        app = db.execute("PRAGMA application_id").fetchone()[0]
+        if app == APPLICATION_ID:
+            return None
+        if app:
+            return f"it belongs to another application (application_id {app})"
+        entries = db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+        others = sorted(name for kind, name in entries if kind != "table" or name not in COLUMNS)
+        if others:
+            return f"it has other tables: {', '.join(others)}"
+        for _, table in entries:
+            if [row[1] for row in db.execute(f"PRAGMA table_info({table})")] != COLUMNS[table]:
+                return f"its table {table} has other columns"
+        return None
+    except sqlite3.Error as exc:
+        raise InputError(f"cannot open the store {path}: {exc}") from None
+    finally:
+        db.close()
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to the file (nor create a journal beside it)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -71,11 +123,16 @@ class Store:
 
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else default_path()
+        why = _not_a_store(self.path)
+        if why:
+            raise InputError(f"{self.path} is not a summarizer store ({why}); refusing to use it")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(SCHEMA)
+            if self.db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except (sqlite3.Error, OSError) as exc:
             raise InputError(f"cannot open the store {self.path}: {exc}") from None
 

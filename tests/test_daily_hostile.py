@@ -4,12 +4,19 @@ bad or unwritable stores, a database that is not a store, and two runs on one st
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+import pytest
+
 from summarizer.collect import collect
+from summarizer.errors import InputError
+from summarizer.store import SCHEMA, Store
 
 from .daily_fake import SchemaFake
-from .test_daily_batch import article_text, cli, flags, frozen_prompts  # noqa: F401 - fixture used by the CLI tests
+from .test_daily_batch import (  # noqa: F401 - frozen_prompts: the fixture the CLI tests need
+    _one_line, article_text, cli, flags, frozen_prompts, write_articles,
+)
 
 SECRET = "SECRET-7f3a"
 
@@ -57,3 +64,48 @@ def test_daily_never_reads_sends_stores_or_shows_a_file_outside_the_feed(tmp_pat
     refused = [line for line in err.splitlines() if line.startswith("summarizer: failed: ")]
     assert [line.split(": ")[2] for line in refused] == [f"{day}:{n}" for n in (1, 2, 3)]
     assert "4 articles: 1 done, 0 cached, 3 failed" in err
+
+
+# ---- a database that is not the program's store ------------------------------------------------
+
+def _sqlite(path: Path, *statements: str) -> bytes:
+    db = sqlite3.connect(path)
+    with db:
+        for sql in statements:
+            db.execute(sql)
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("tables", [
+    ("CREATE TABLE contacts (name TEXT, phone TEXT)", "INSERT INTO contacts VALUES ('Ann', '555-0100')"),
+    ("CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT, body TEXT)",),  # one of our names, not ours
+    ("PRAGMA application_id = 1234", "CREATE TABLE briefs (x TEXT)"),
+], ids=["other-tables", "same-name-other-columns", "other-application"])
+def test_a_database_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, tables):
+    other = tmp_path / "other.sqlite3"
+    before = _sqlite(other, *tables)
+    with pytest.raises(InputError, match=r"^.*other\.sqlite3 is not a summarizer store \(.*\); refusing to use it$"):
+        Store(other)
+    assert other.read_bytes() == before and sorted(tmp_path.iterdir()) == [other]
+    write_articles(tmp_path / "in", 1)
+    with SchemaFake() as fake:
+        line = _one_line(cli("daily", str(tmp_path / "in"), "-q", "-o", str(tmp_path / "d.md"), *flags(fake, other)))
+        assert fake.requests == []
+    assert "is not a summarizer store" in line
+    assert other.read_bytes() == before and not (tmp_path / "d.md").exists()
+    assert not list(tmp_path.glob("other.sqlite3-*"))  # no journal, WAL or shared-memory file either
+
+
+def test_a_store_made_before_the_marker_is_still_a_store(tmp_path):
+    """Stores written by earlier versions have the program's tables and no marker: they are adopted."""
+    old = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(old)
+    db.executescript(SCHEMA.split("CREATE TABLE IF NOT EXISTS claims")[0])
+    db.execute("INSERT INTO articles VALUES ('abc', 'Some text.', '2024-01-01')")
+    db.commit()
+    db.close()
+    with Store(old) as store:
+        assert store.text("abc") == "Some text."
+    with Store(old) as store:  # now marked
+        assert store.db.execute("PRAGMA application_id").fetchone()[0] != 0
