@@ -72,7 +72,7 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
                 continue
             if store is not None:
                 key = key or store_key(s)
-                record = store.get(a.sha256, *key)
+                record = store.get(a.sha256, *key, about=a.origin)
                 if record is not None and record.brief is not None:
                     yield ArticleResult(i, a, brief=record.brief, cached=True)
                     continue
@@ -92,7 +92,7 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
                     first = await _one(s, items, group[0], store, key)
                     done.put_nowait([first] + [replace(first, index=j, article=items[j], cached=True)
                                                for j in group[1:]])
-            except Exception as exc:  # noqa: BLE001 - e.g. the store's disk is full: stop the run
+            except Exception as exc:  # noqa: BLE001 - a bug: stop the run (the store itself works around faults of its file)
                 done.put_nowait(exc)
 
         workers = [asyncio.create_task(worker()) for _ in range(max(1, min(limit, len(todo))))]

@@ -79,10 +79,13 @@ def daily(
     started = time.perf_counter()
     try:
         daily_brief, texts = asyncio.run(_run(articles, settings, store_path, concurrency, day, narrative,
-                                              state, progress))
+                                              state, progress, info))
     except KeyboardInterrupt:
-        info(f"interrupted: {state.ok} of {len(articles)} articles are done and kept in {store_path}; "
-             "run the same command again to finish")
+        if state.saving:
+            info(f"interrupted: {state.ok} of {len(articles)} articles are done and kept in {store_path}; "
+                 "run the same command again to finish")
+        else:
+            info(f"interrupted: {state.ok} of {len(articles)} articles were done, but the store could not keep them")
         raise typer.Exit(130) from None
     daily_brief.stats.seconds = round(time.perf_counter() - started, 1)
     for r in state.failed:
@@ -108,16 +111,24 @@ class _Run:
         self.total = total
         self.ok = 0
         self.failed: list[ArticleResult] = []
+        self.store: Store | None = None
+
+    @property
+    def saving(self) -> bool:
+        """Whether the store keeps what is done (it may have refused a write)."""
+        return self.store is None or self.store.saving
 
 
 async def _run(articles: list[Article], settings: Settings, store_path: Path, concurrency: int | None, day: str,
-               narrative: bool, state: _Run, progress: Progress | None) -> tuple[DailyBrief, dict[int, str]]:
+               narrative: bool, state: _Run, progress: Progress | None,
+               warn: Progress) -> tuple[DailyBrief, dict[int, str]]:
     from .aggregate import build_daily_brief
     from .narrative import add_narrative
 
     results: list[ArticleResult] = []
     async with Summarizer(settings, progress=progress) as s:
-        with Store(store_path) as store:
+        with Store(store_path, warn=warn, timeout=settings.store_timeout) as store:
+            state.store = store
             with _reporter(len(articles), progress) as report:
                 async for r in summarize_many(articles, concurrency, summarizer=s, store=store):
                     results.append(r)

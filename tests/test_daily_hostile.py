@@ -4,18 +4,22 @@ bad or unwritable stores, a database that is not a store, and two runs on one st
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from summarizer.collect import collect
 from summarizer.errors import InputError
-from summarizer.store import SCHEMA, Store
+from summarizer.store import SCHEMA, Store, sha256
 
+from .conftest import ROOT
 from .daily_fake import SchemaFake
 from .test_daily_batch import (  # noqa: F401 - frozen_prompts: the fixture the CLI tests need
-    _one_line, article_text, cli, flags, frozen_prompts, write_articles,
+    _env, _one_line, article_text, cli, flags, frozen_prompts, write_articles,
 )
 
 SECRET = "SECRET-7f3a"
@@ -109,3 +113,105 @@ def test_a_store_made_before_the_marker_is_still_a_store(tmp_path):
         assert store.text("abc") == "Some text."
     with Store(old) as store:  # now marked
         assert store.db.execute("PRAGMA application_id").fetchone()[0] != 0
+
+
+# ---- a store with a bad row, or one that cannot be written ------------------------------------
+
+def _stored_run(tmp_path: Path, n: int = 3, stored: int | None = None) -> tuple[list[str], Path]:
+    """n articles in tmp_path/in, the first `stored` of them (default all) briefed into a store."""
+    texts = write_articles(tmp_path / "in", n)
+    store = tmp_path / "store" / "s.sqlite3"
+    store.parent.mkdir()
+    first = tmp_path / "first"
+    first.mkdir()
+    for t in texts[:stored if stored is not None else n]:
+        (first / f"{texts.index(t):02d}.txt").write_text(t)
+    if stored == 0:
+        return texts, store
+    with SchemaFake() as fake:
+        p = cli("daily", str(first), "-q", "-o", str(tmp_path / "first.md"), *flags(fake, store))
+    assert p.returncode == 0, p.stderr.decode()
+    return texts, store
+
+
+def test_a_bad_store_row_is_reported_and_its_article_briefed_again(tmp_path):
+    texts, store = _stored_run(tmp_path, 4)
+    bad = {texts[0]: '{"headline": "cut',  # not JSON
+           texts[1]: '{"headline": 7, "unexpected": true}',  # JSON, not a brief
+           texts[2]: None}  # not UTF-8: SQLite cannot even hand it over as text
+    with sqlite3.connect(store) as db:
+        for text, value in bad.items():
+            if value is None:
+                db.execute("UPDATE briefs SET brief = CAST(X'FFFE41' AS TEXT) WHERE sha256 = ?", (sha256(text),))
+            else:
+                db.execute("UPDATE briefs SET brief = ? WHERE sha256 = ?", (value, sha256(text)))
+        db.execute("UPDATE narratives SET answer = '{\"sentences\": 5'")
+    db.close()
+    with SchemaFake() as fake:
+        p = cli("daily", str(tmp_path / "in"), "-o", str(tmp_path / "d.json"), *flags(fake, store))
+        redone = [t for t in texts if fake.calls_for(t)]
+        assert fake.per_article["narrative"] == 1  # the bad stored narrative is asked for again
+    err = p.stderr.decode()
+    assert p.returncode == 0 and "Traceback" not in err and "internal error" not in err, err
+    assert redone == texts[:3]  # only the unreadable rows; the good one is used
+    unreadable = [line for line in err.splitlines() if "cannot be read" in line]
+    assert len(unreadable) == 4 and all("briefing it again" in line for line in unreadable[:3]), err
+    assert "4 articles: 3 done, 1 cached, 0 failed" in err
+    daily = json.loads((tmp_path / "d.json").read_text())
+    assert [a["status"] for a in daily["articles"]] == ["ok"] * 4 and daily["narrative"]
+    with Store(store) as s:  # the bad rows were replaced by good ones
+        assert s.counts() == {"done": 4} and not [line for line in err.splitlines() if "store" in line and "written" in line]
+
+
+@pytest.fixture
+def read_only():
+    """Make a file or folder read-only, for root too (whom permissions do not stop: chattr +i)."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        made.append(path)
+        if os.geteuid() == 0 and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+            pytest.skip("running as root, and chattr +i cannot make a file read-only here")
+
+    yield make
+    for path in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+@pytest.mark.parametrize("fault", ["read-only file", "read-only folder", "read-only folder, no store yet", "locked"])
+def test_a_store_that_cannot_be_written_runs_without_saving_and_says_so(tmp_path, read_only, fault):
+    stored = 0 if "no store" in fault else 2
+    texts, store = _stored_run(tmp_path, 3, stored)
+    before = store.read_bytes() if store.exists() else None
+    holder = None
+    env = _env()
+    if fault == "read-only file":
+        read_only(store)
+    elif fault.startswith("read-only folder"):
+        read_only(store.parent)
+    else:  # another program holds the write lock for the whole run
+        holder = sqlite3.connect(store, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        env["SUMMARIZER_STORE_TIMEOUT"] = "0.5"  # the lock is never released: any wait gives the same outcome
+    try:
+        with SchemaFake() as fake:
+            p = subprocess.run([sys.executable, "-m", "summarizer.cli", "daily", str(tmp_path / "in"),
+                                "-o", str(tmp_path / "d.html"), *flags(fake, store)],
+                               capture_output=True, cwd=ROOT, timeout=120, env=env)
+            briefed = [t for t in texts if fake.calls_for(t)]
+    finally:
+        if holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+    err = p.stderr.decode()
+    assert p.returncode == 0 and "Traceback" not in err and "internal error" not in err, err
+    warned = [line for line in err.splitlines() if "cannot be written" in line]
+    assert len(warned) == 1 and str(store) in warned[0] and "running without saving" in warned[0], err
+    assert briefed == texts[stored:]  # what the store holds is still used
+    assert f"3 articles: {3 - stored} done, {stored} cached, 0 failed" in err
+    page = (tmp_path / "d.html").read_text()
+    assert all(f"Report number {i}:" in page for i in range(3))  # texts from the store and from this run
+    assert (store.read_bytes() if store.exists() else None) == before
