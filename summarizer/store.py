@@ -24,6 +24,8 @@ from pydantic import ValidationError
 from . import local_model
 from .errors import InputError
 from .schema import Brief
+from . import claims
+from .claims import Claimant
 from .store_db import SCHEMA, not_a_store, open_read_only, open_writable
 
 T = TypeVar("T")
@@ -65,13 +67,17 @@ class Store:
     When the file cannot be written (read-only file or folder, another program's lock, a full disk)
     the store says so once through `warn` and keeps this run's results in memory beside what the
     file holds, so the run goes on without saving. An unreadable row is reported through `warn` and
-    read as absent: its article is briefed again and the row replaced.
+    read as absent: its article is briefed again and the row replaced. Claims (claims.py) say which
+    run is briefing which article.
     """
 
     def __init__(self, path: Path | str | None = None, *, warn: Callable[[str], None] | None = None,
-                 timeout: float = 30.0):
+                 timeout: float = 30.0, claim_ttl: float = claims.CLAIM_TTL):
         self.path = Path(path) if path is not None else default_path()
         self.warn = warn or (lambda _message: None)
+        self.me = Claimant.me()
+        self.claim_ttl = claim_ttl
+        self._reported: set[tuple] = set()
         self.db: sqlite3.Connection | None = None  # the file; None when it cannot even be read
         self.scratch: sqlite3.Connection | None = None  # this run's results, once the file refuses them
         try:
@@ -106,6 +112,8 @@ class Store:
 
     def _write(self, statements: Callable[[sqlite3.Connection], None]) -> None:
         """Run `statements` in one transaction on the file, or in memory when the file refuses them."""
+        if self._closed:  # e.g. a cancelled run's last words: nowhere to keep them
+            return
         if self.scratch is None and self.db is not None:
             try:
                 with self.db:  # committed on exit, rolled back on an error
@@ -116,8 +124,15 @@ class Store:
             except sqlite3.DatabaseError as exc:  # read-only, locked, disk full, I/O error
                 self._without_file(exc)
         assert self.scratch is not None
+
         with self.scratch:
             statements(self.scratch)
+
+    def _bad(self, row: tuple, message: str) -> None:
+        """Report an unreadable row, once however often it is read."""
+        if row not in self._reported:
+            self._reported.add(row)
+            self.warn(f"store {self.path}: {message}")
 
     def _row(self, sql: str, args: tuple) -> tuple | None:
         """The first row `sql` finds: this run's unsaved results first, then the file."""
@@ -139,8 +154,9 @@ class Store:
             status, brief, error, attempts = row
             return Record(status, Brief.model_validate_json(brief) if brief else None, error, attempts)
         except (ValueError, sqlite3.Error) as exc:  # one bad row must not sink a run of good ones
-            self.warn(f"store {self.path}: the stored brief of {about or 'article ' + text_sha[:12]} cannot be read "
-                      f"({_why(exc)}); briefing it again")
+            self._bad(("brief", text_sha, version, model),
+                      f"the stored brief of {about or 'article ' + text_sha[:12]} cannot be read ({_why(exc)}); "
+                      "briefing it again")
             return None
 
     def save(self, text: str, version: str, model: str, brief: Brief | None,
@@ -152,6 +168,7 @@ class Store:
                source, _now())
 
         def statements(db: sqlite3.Connection) -> None:
+            claims.release(db, (key, version, model), self.me)  # with the result: no gap between the two
             db.execute("INSERT OR IGNORE INTO articles (sha256, text, added_at) VALUES (?, ?, ?)",
                        (key, text, _now()))
             db.execute(
@@ -168,7 +185,7 @@ class Store:
         try:
             row = self._row("SELECT text FROM articles WHERE sha256=?", (text_sha,))
         except sqlite3.Error as exc:
-            self.warn(f"store {self.path}: the stored text of article {text_sha[:12]} cannot be read ({_why(exc)})")
+            self._bad(("text", text_sha), f"the stored text of article {text_sha[:12]} cannot be read ({_why(exc)})")
             return None
         return row[0] if row else None
 
@@ -186,15 +203,57 @@ class Store:
             row = self._row("SELECT answer FROM narratives WHERE key=?", (key,))
             return None if row is None else parse(row[0]) if parse is not None else row[0]
         except (ValueError, sqlite3.Error) as exc:
-            self.warn(f"store {self.path}: the stored narrative cannot be read ({_why(exc)}); asking for it again")
+            self._bad(("narrative", key), f"the stored narrative cannot be read ({_why(exc)}); asking for it again")
             return None
 
     def save_narrative(self, key: str, answer: str) -> None:
         self._write(lambda db: db.execute(
             "INSERT OR REPLACE INTO narratives (key, answer, created_at) VALUES (?, ?, ?)", (key, answer, _now())))
 
+    # ---- claims: which run is briefing what (claims.py) ----------------------------------------
+    def claim(self, text_sha: str, version: str, model: str) -> Claimant | None:
+        """Claim an article for this run before briefing it. None: this run's to brief (claimed, or
+        the file takes no writes, so there is no one to share the work with); else the live run
+        that holds it."""
+        return self._claims(lambda db: claims.claim(db, (text_sha, version, model), self.me, self.claim_ttl))
+
+    def holder(self, text_sha: str, version: str, model: str) -> Claimant | None:
+        """The live run, other than this one, that holds the article's claim."""
+        return self._claims(lambda db: claims.holder(db, (text_sha, version, model), self.me, self.claim_ttl))
+
+    def release(self, text_sha: str, version: str, model: str) -> None:
+        """Give up this run's claim of an article (saving its result gives it up too)."""
+        def give_up(db: sqlite3.Connection) -> None:
+            with db:
+                claims.release(db, (text_sha, version, model), self.me)
+
+        self._claims(give_up)
+
+    def renew_claims(self) -> None:
+        """Tell other runs this one is alive (call well within the claims' lifetime)."""
+        self._claims(lambda db: claims.renew(db, self.me))
+
+    def _claims(self, op: Callable[[sqlite3.Connection], Claimant | None]) -> Claimant | None:
+        if not self.saving or self.db is None or self._closed:
+            return None
+        try:
+            return op(self.db)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            if self.db.in_transaction:
+                self.db.rollback()
+            self._without_file(exc)
+            return None
+
     # ---- lifetime -------------------------------------------------------------------------
+    _closed = False
+
     def close(self) -> None:
+        if self._closed:
+            return
+        self._claims(lambda db: claims.release_all(db, self.me))  # an interrupted run's claims go with it
+        self._closed = True
         for db in (self.db, self.scratch):
             if db is not None:
                 db.close()

@@ -35,6 +35,16 @@ CREATE TABLE IF NOT EXISTS narratives (
     answer TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claims (
+    sha256 TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    model TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    claimed_at REAL NOT NULL,
+    PRIMARY KEY (sha256, prompt_version, model)
+);
 """
 
 APPLICATION_ID = int.from_bytes(b"SmBr", "big")  # in the SQLite header: "this file is a store"

@@ -6,20 +6,24 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from summarizer import Article
 from summarizer.collect import collect
 from summarizer.errors import InputError
 from summarizer.store import SCHEMA, Store, sha256
 
 from .conftest import ROOT
-from .daily_fake import SchemaFake
+from .daily_fake import SchemaFake, answer
 from .test_daily_batch import (  # noqa: F401 - frozen_prompts: the fixture the CLI tests need
-    _env, _one_line, article_text, cli, flags, frozen_prompts, write_articles,
+    _env, _one_line, article_text, cli, flags, frozen_prompts, run_all, settings, write_articles,
 )
 
 SECRET = "SECRET-7f3a"
@@ -215,3 +219,73 @@ def test_a_store_that_cannot_be_written_runs_without_saving_and_says_so(tmp_path
     page = (tmp_path / "d.html").read_text()
     assert all(f"Report number {i}:" in page for i in range(3))  # texts from the store and from this run
     assert (store.read_bytes() if store.exists() else None) == before
+
+
+# ---- two runs on one store -------------------------------------------------------------------
+
+def _until(condition, what: str, timeout: float = 60) -> None:
+    """Wait for `condition` (an event in another thread or process), failing after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+def test_two_runs_on_one_store_brief_each_article_once(tmp_path):
+    texts = write_articles(tmp_path / "in", 6)
+    with SchemaFake() as fake:  # what briefing each article once costs
+        run_all([Article(text=t) for t in texts], settings=settings(fake))
+        once = {t: fake.calls_for(t) for t in texts}
+    store = tmp_path / "s.sqlite3"
+    gate, held, lock = threading.Event(), [0], threading.Lock()
+
+    def respond(body):  # every answer waits until both runs have requests in flight
+        with lock:
+            held[0] += 1
+        gate.wait()
+        return answer(body)
+
+    with SchemaFake(respond=respond) as fake:
+        runs = [subprocess.Popen([sys.executable, "-m", "summarizer.cli", "daily", str(tmp_path / "in"),
+                                  "--no-narrative", "--concurrency", "2", "-o", str(tmp_path / f"{name}.md"),
+                                  *flags(fake, store)],
+                                 cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                for name in ("a", "b")]
+        try:
+            _until(lambda: held[0] >= 4 or any(r.poll() is not None for r in runs), "both runs to be briefing")
+        finally:
+            gate.set()
+        errs = [r.communicate(timeout=120)[1].decode() for r in runs]
+        twice = {t[:30]: fake.calls_for(t) for t in texts if fake.calls_for(t) != once[t]}
+    assert [r.returncode for r in runs] == [0, 0], errs
+    assert twice == {}  # every article briefed by one run only
+    done = [int(e.split(" articles: ")[1].split(" done")[0]) for e in errs]
+    assert sum(done) == 6 and all(f"6 articles: {n} done, {6 - n} cached, 0 failed" in e for n, e in zip(done, errs))
+    with sqlite3.connect(store) as db:  # saved once each; no claim left behind
+        assert db.execute("SELECT status, COUNT(*), MAX(attempts) FROM briefs").fetchall() == [("done", 6, 1)]
+        assert db.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+    db.close()
+
+
+def test_a_claim_of_a_dead_or_silent_run_is_taken_over(tmp_path):
+    texts, store = _stored_run(tmp_path, 3)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid is gone (and reaped)
+    with sqlite3.connect(store) as db:
+        version, model = db.execute("SELECT prompt_version, model FROM briefs").fetchone()
+        db.execute("DELETE FROM briefs WHERE sha256 IN (?, ?)", (sha256(texts[0]), sha256(texts[1])))
+        db.execute("INSERT INTO claims (sha256, prompt_version, model, owner, pid, host, claimed_at) "
+                   "VALUES (?, ?, ?, 'crashed-run', ?, ?, ?)",
+                   (sha256(texts[0]), version, model, dead.pid, socket.gethostname(), time.time()))
+        # a live process, but its claim has not been renewed for a day: the run is wedged or on another host
+        db.execute("INSERT INTO claims (sha256, prompt_version, model, owner, pid, host, claimed_at) "
+                   "VALUES (?, ?, ?, 'silent-run', ?, 'elsewhere', ?)",
+                   (sha256(texts[1]), version, model, os.getpid(), time.time() - 86400))
+    db.close()
+    with SchemaFake() as fake:
+        p = cli("daily", str(tmp_path / "in"), "--no-narrative", "-o", str(tmp_path / "d.md"), *flags(fake, store))
+        assert [bool(fake.calls_for(t)) for t in texts] == [True, True, False]
+    assert p.returncode == 0 and "3 articles: 2 done, 1 cached, 0 failed" in p.stderr.decode(), p.stderr.decode()
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+    db.close()
