@@ -126,7 +126,7 @@ async def _run(articles: list[Article], settings: Settings, store_path: Path, co
     from .narrative import add_narrative
 
     results: list[ArticleResult] = []
-    async with Summarizer(settings, progress=progress) as s:
+    async with Summarizer(settings, progress=progress, warn=warn) as s:
         with Store(store_path, warn=warn, timeout=settings.store_timeout) as store:
             state.store = store
             with _reporter(len(articles), progress) as report:
