@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,7 +23,7 @@ from .collect import Article
 from .errors import SummarizerError
 from .schema import Brief
 from .settings import Settings
-from .store import Store
+from .store import Record, Store
 
 
 CLAIM_POLL = 1.0  # seconds between looks at an article another run is briefing
@@ -69,11 +69,10 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
     s = summarizer or Summarizer(settings)
     items = [a if isinstance(a, Article) else Article(text=a) for a in articles]
     tasks: set[asyncio.Task] = set()
-    claimed: set[str] = set()
-    key: tuple[str, str] | None = None  # found on first use: model_id may ask the backend
+    shared: _Shared | None = None
     try:
+        key: tuple[str, str] | None = None  # found on first use: model_id may ask the backend
         todo: dict[str, list[int]] = {}  # text hash -> inputs with that text; the first is briefed
-        seen: dict[str, int] = {}  # text hash -> attempts stored when we looked: a change is another run's result
         for i, a in enumerate(items):
             if a.error is not None:
                 yield ArticleResult(i, a, error=a.error)
@@ -83,11 +82,12 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
                 continue
             if store is not None:
                 key = key or store_key(s)
+                shared = shared or _Shared(store, key, items, s.progress)
                 record = store.get(a.sha256, *key, about=a.origin)
                 if record is not None and record.brief is not None:
                     yield ArticleResult(i, a, brief=record.brief, cached=True)
                     continue
-                seen.setdefault(a.sha256, record.attempts if record is not None else 0)
+                shared.looked(a.sha256, record)
             todo.setdefault(a.sha256, []).append(i)
         if not todo:
             return
@@ -96,65 +96,36 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
         for group in todo.values():
             queue.put_nowait(group)
         done: asyncio.Queue[list[ArticleResult] | Exception] = asyncio.Queue()
-        told: list[Claimant] = []
 
         def finish(group: list[int], first: ArticleResult) -> None:
             done.put_nowait([first] + [replace(first, index=j, article=items[j], cached=True) for j in group[1:]])
-
-        def theirs(i: int) -> ArticleResult | None:
-            """Another run's result for input i, saved since we looked."""
-            assert store is not None and key is not None
-            a = items[i]
-            record = store.get(a.sha256, *key, about=a.origin)
-            if record is None or record.attempts == seen[a.sha256]:
-                return None
-            return ArticleResult(i, a, brief=record.brief, error=record.error, cached=True)
 
         async def worker() -> None:
             try:
                 while True:
                     group = await queue.get()
-                    a = items[group[0]]
-                    if store is not None and key is not None:
-                        holder = store.claim(a.sha256, *key)
-                        if holder is not None:
-                            if not told:
-                                told.append(holder)
-                                s.progress(f"another run ({holder}) is briefing some of these articles; "
-                                           "waiting for its results rather than briefing them twice")
-                            spawn(wait_for_other_run(group))
-                            continue
-                        claimed.add(a.sha256)
-                        result = theirs(group[0])
-                        if result is not None:  # it finished between our look and our claim
-                            store.release(a.sha256, *key)
-                            claimed.discard(a.sha256)
-                            finish(group, result)
-                            continue
-                    finish(group, await _one(s, items, group[0], store, key))
-                    claimed.discard(a.sha256)  # saving the result gave the claim up
+                    taken = shared.take(group[0]) if shared is not None else None
+                    if isinstance(taken, Claimant):  # another run is briefing it
+                        spawn(wait_for(group))
+                    elif taken is not None:  # another run's result, saved since we looked
+                        finish(group, taken)
+                    else:
+                        finish(group, await _one(s, items, group[0], store, key))
+                        if shared is not None:
+                            shared.saved(items[group[0]].sha256)
             except Exception as exc:  # noqa: BLE001 - a bug: stop the run (the store itself works around faults of its file)
                 done.put_nowait(exc)
 
-        async def wait_for_other_run(group: list[int]) -> None:
+        async def wait_for(group: list[int]) -> None:
             try:
-                assert store is not None and key is not None
-                a = items[group[0]]
-                while store.holder(a.sha256, *key) is not None:
-                    await asyncio.sleep(CLAIM_POLL)
-                result = theirs(group[0])
+                assert shared is not None
+                result = await shared.wait(group[0])
                 if result is not None:
                     finish(group, result)
                 else:  # it stopped, or died, without a result: ours to brief
                     queue.put_nowait(group)
             except Exception as exc:  # noqa: BLE001
                 done.put_nowait(exc)
-
-        async def renew() -> None:
-            assert store is not None
-            while True:
-                await asyncio.sleep(claims.RENEW_EVERY)
-                store.renew_claims()
 
         def spawn(coro: Coroutine[Any, Any, None]) -> None:
             task = asyncio.create_task(coro)
@@ -163,8 +134,8 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
 
         for _ in range(max(1, min(limit, len(todo)))):
             spawn(worker())
-        if store is not None:
-            spawn(renew())
+        if shared is not None:
+            spawn(shared.renew())
         for _ in range(len(todo)):
             finished = await done.get()
             if isinstance(finished, Exception):
@@ -175,11 +146,69 @@ async def summarize_many(articles: Iterable[Article | str], concurrency: int | N
         for t in list(tasks):
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if store is not None and key is not None:
-            for sha in claimed:  # those not saved (an interrupted run): free for other runs at once
-                store.release(sha, *key)
+        if shared is not None:
+            shared.release_unsaved()
         if own:
             await s.aclose()
+
+
+class _Shared:
+    """This run's side of sharing a store with other runs: claims taken, waited for and given up."""
+
+    def __init__(self, store: Store, key: tuple[str, str], items: list[Article], progress: Callable[[str], None]):
+        self.store, self.key, self.items, self.progress = store, key, items, progress
+        self.seen: dict[str, int] = {}  # text hash -> attempts stored when we looked: a change is another run's
+        self.claimed: set[str] = set()  # claimed and not yet saved
+        self.told = False
+
+    def looked(self, text_sha: str, record: Record | None) -> None:
+        self.seen.setdefault(text_sha, record.attempts if record is not None else 0)
+
+    def take(self, i: int) -> ArticleResult | Claimant | None:
+        """Claim input i. None: ours to brief; a Claimant: the live run briefing it; a result: that of
+        a run that finished it since we looked."""
+        a = self.items[i]
+        holder = self.store.claim(a.sha256, *self.key)
+        if holder is not None:
+            if not self.told:
+                self.told = True
+                self.progress(f"another run ({holder}) is briefing some of these articles; "
+                              "waiting for its results rather than briefing them twice")
+            return holder
+        self.claimed.add(a.sha256)
+        result = self.theirs(i)
+        if result is not None:
+            self.store.release(a.sha256, *self.key)
+            self.claimed.discard(a.sha256)
+        return result
+
+    async def wait(self, i: int) -> ArticleResult | None:
+        """Wait while another live run holds input i; then its result, or None if it left none."""
+        while self.store.holder(self.items[i].sha256, *self.key) is not None:
+            await asyncio.sleep(CLAIM_POLL)
+        return self.theirs(i)
+
+    def theirs(self, i: int) -> ArticleResult | None:
+        """Another run's result for input i, saved since we looked."""
+        a = self.items[i]
+        record = self.store.get(a.sha256, *self.key, about=a.origin)
+        if record is None or record.attempts == self.seen[a.sha256]:
+            return None
+        return ArticleResult(i, a, brief=record.brief, error=record.error, cached=True)
+
+    def saved(self, text_sha: str) -> None:
+        self.claimed.discard(text_sha)  # saving the result gave the claim up
+
+    async def renew(self) -> None:
+        """Keep this run's claims alive while it runs."""
+        while True:
+            await asyncio.sleep(claims.RENEW_EVERY)
+            self.store.renew_claims()
+
+    def release_unsaved(self) -> None:
+        """Free what an interrupted run claimed but did not finish, for other runs at once."""
+        for text_sha in self.claimed:
+            self.store.release(text_sha, *self.key)
 
 
 async def _one(s: Summarizer, items: list[Article], i: int, store: Store | None,

@@ -70,6 +70,8 @@ def not_a_store(path: Path, timeout: float) -> str | None:
     Raises InputError for a file that is not a database, and sqlite3.OperationalError when the
     file cannot be read at all (locked, no permission).
     """
+    if path.is_dir():
+        return "it is a folder"
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:

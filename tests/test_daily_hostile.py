@@ -105,6 +105,12 @@ def test_a_database_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, 
     assert not list(tmp_path.glob("other.sqlite3-*"))  # no journal, WAL or shared-memory file either
 
 
+def test_a_folder_is_not_a_store(tmp_path):
+    with pytest.raises(InputError, match=r"is not a summarizer store \(it is a folder\)"):
+        Store(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_store_made_before_the_marker_is_still_a_store(tmp_path):
     """Stores written by earlier versions have the program's tables and no marker: they are adopted."""
     old = tmp_path / "old.sqlite3"
