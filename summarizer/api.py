@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from . import local_model
-from .backend import PROFILES, Backend, RetryPolicy, detect_profile
+from .backend import PROFILES, Backend, RetryPolicy
 from .errors import BackendError, InputError, ModelError
 from .pipeline import brief_of
+from .probe import probe_models
 from .schema import Brief
 from .settings import Settings
 
@@ -20,16 +21,20 @@ class Summarizer:
     """Holds the backend (and the embedded server, when used) for many calls.
 
     Use as a context manager, sync or async; the embedded server starts on first use and stops on
-    close. `progress` receives one-line status messages (model download, server start).
+    close. `progress` receives one-line status messages (model download, server start); `warn`
+    (default: `progress`) receives what the user should know even when not following progress,
+    such as a choice the program made for them (also kept in each brief's `meta.note`).
     """
 
     def __init__(self, settings: Settings | None = None, progress: Progress | None = None,
-                 policy: RetryPolicy | None = None, **overrides: Any):
+                 policy: RetryPolicy | None = None, warn: Progress | None = None, **overrides: Any):
         if settings is None:
             self.settings = Settings(**overrides)
         else:
             self.settings = Settings(**{**settings.model_dump(), **overrides}) if overrides else settings
         self.progress: Progress = progress or (lambda _msg: None)
+        self.warn: Progress = warn or self.progress
+        self.note: str | None = None  # a choice made for the user, for every brief's meta
         self.policy = policy
         self.server: local_model.LocalServer | None = None
         self._backend: Backend | None = None
@@ -53,14 +58,19 @@ class Summarizer:
             return self._backend
         s = self.settings
         if s.base_url:
-            base_url, model = s.base_url.rstrip("/"), s.model
-            profile_name, listed = (s.profile, None)
+            base_url, model, profile_name = s.base_url.rstrip("/"), s.model, s.profile
             if s.profile == "auto" or not model:
-                detected, listed = detect_profile(base_url, s.key())
-                profile_name = detected if s.profile == "auto" else s.profile
-            model = model or listed
-            if not model:
-                raise BackendError(f"no --model given and {base_url}/models did not list one; give --model")
+                found = probe_models(base_url, s.key(), s.timeout)
+                model = model or found.model
+                if not model:
+                    raise BackendError(f"no --model given, and {base_url}/models {found.problem}; give --model")
+                if s.profile == "auto":
+                    profile_name = found.profile or "standard"
+                    if found.profile is None:  # a guess: never a silent one
+                        mode = s.mode if s.mode != "auto" else PROFILES["standard"].passes
+                        self.note = (f"profile auto: {base_url}/models {found.problem}; used the standard request "
+                                     f"shape in {mode} mode (--profile chooses)")
+                        self.warn(self.note)
         else:
             base_url, model = self._start_embedded()
             profile_name = "llama-cpp-python" if s.profile == "auto" else s.profile
@@ -86,15 +96,19 @@ class Summarizer:
             raise InputError(f"{source or 'input'}: no article text")
         backend = self.backend()
         try:
-            return await brief_of(backend, text, source, mode or self.mode, self.settings.chunk_chars)
+            brief = await brief_of(backend, text, source, mode or self.mode, self.settings.chunk_chars)
         except BackendError:
             # The embedded server dying mid-run is worth exactly one restart.
             if self.server is not None and not self.server.alive() and not self._restarted:
                 self._restarted = True
                 self.progress("the embedded server stopped; restarting it once")
                 self.server.restart()
-                return await brief_of(backend, text, source, mode or self.mode, self.settings.chunk_chars)
-            raise
+                brief = await brief_of(backend, text, source, mode or self.mode, self.settings.chunk_chars)
+            else:
+                raise
+        if self.note:
+            brief = brief.model_copy(update={"meta": brief.meta.model_copy(update={"note": self.note})})
+        return brief
 
     def summarize(self, text: str, source: str | None = None, mode: str | None = None) -> Brief:
         """Synchronous twin of `asummarize` (runs on this object's own event loop)."""

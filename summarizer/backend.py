@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import sys
 import time
-import urllib.error
-import urllib.request
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -62,11 +59,10 @@ PROFILES: dict[str, Profile] = {
         Profile("ollama", "json_schema", concurrency=2, passes="multi"),
         Profile("vllm", "json_schema", concurrency=32, passes="multi"),
         Profile("openai", "json_schema", concurrency=8, passes="single"),
+        # a server of unknown kind (profile auto could not tell): the standard shape, the passes any model manages
+        Profile("standard", "json_schema", concurrency=4, passes="multi"),
     )
 }
-# What /v1/models says in `owned_by`, for profile "auto".
-OWNED_BY = {"me": "llama-cpp-python", "llamacpp": "llama.cpp", "vllm": "vllm",
-            "library": "ollama", "ollama": "ollama"}
 
 
 @dataclass
@@ -214,23 +210,6 @@ def _error_message(exc: openai.APIStatusError) -> str:
 def _short(text: str, limit: int = 160) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def detect_profile(base_url: str, api_key: str | None, timeout: float = 30.0) -> tuple[str, str | None]:
-    """Ask /v1/models who serves this endpoint; returns (profile name, first model id).
-
-    An endpoint that does not answer gets the standard profile and no model id.
-    """
-    req = urllib.request.Request(f"{base_url.rstrip('/')}/models")
-    if api_key:
-        req.add_header("Authorization", f"Bearer {api_key}")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            data = json.loads(resp.read().decode("utf-8", "replace")).get("data") or []
-    except (urllib.error.URLError, OSError, ValueError, AttributeError):
-        return ("openai", None)
-    first = data[0] if data and isinstance(data[0], dict) else {}
-    return OWNED_BY.get(str(first.get("owned_by", "")).lower(), "openai"), first.get("id")
 
 
 def _count(usage: Any, field: str) -> int:

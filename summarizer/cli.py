@@ -184,7 +184,7 @@ def eval_cmd(
             if store is None:
                 results.update(await run_eval(s, items, wanted, on_score=show))
                 return
-            with Store(store) as st:
+            with Store(store, warn=info, timeout=settings.store_timeout) as st:
                 results.update(await run_eval(s, items, wanted, on_score=show, store=st))
 
     asyncio.run(go())

@@ -56,6 +56,8 @@ def daily(
     mode: Annotated[Optional[str], typer.Option("--mode", help="auto, multi (focused passes) or single (one call).")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds per HTTP request.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress messages (failures are still reported).")] = False,
+    allow_paths_outside: Annotated[bool, typer.Option(
+        "--allow-paths-outside", help="Let a JSON Lines \"path\" name a file outside the JSON Lines file's folder.")] = False,
 ) -> None:
     """Brief many articles and merge them into one daily brief; reruns only do what is new or failed."""
     from .cli import info, make_settings, write_output  # cli.py imports this module: import late
@@ -64,7 +66,7 @@ def daily(
     if concurrency is not None and concurrency < 1:
         raise InputError(f"--concurrency: expected 1 or more, got {concurrency}")
     fmt = _format(format, output)
-    articles = collect(inputs)
+    articles = collect(inputs, allow_paths_outside=allow_paths_outside)
     if not articles:
         raise InputError(f"no articles found in {', '.join(inputs)} (looked for .txt, .html and .jsonl files)")
     settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile, mode=mode,
@@ -77,10 +79,13 @@ def daily(
     started = time.perf_counter()
     try:
         daily_brief, texts = asyncio.run(_run(articles, settings, store_path, concurrency, day, narrative,
-                                              state, progress))
+                                              state, progress, info))
     except KeyboardInterrupt:
-        info(f"interrupted: {state.ok} of {len(articles)} articles are done and kept in {store_path}; "
-             "run the same command again to finish")
+        if state.saving:
+            info(f"interrupted: {state.ok} of {len(articles)} articles are done and kept in {store_path}; "
+                 "run the same command again to finish")
+        else:
+            info(f"interrupted: {state.ok} of {len(articles)} articles were done, but the store could not keep them")
         raise typer.Exit(130) from None
     daily_brief.stats.seconds = round(time.perf_counter() - started, 1)
     for r in state.failed:
@@ -106,16 +111,24 @@ class _Run:
         self.total = total
         self.ok = 0
         self.failed: list[ArticleResult] = []
+        self.store: Store | None = None
+
+    @property
+    def saving(self) -> bool:
+        """Whether the store keeps what is done (it may have refused a write)."""
+        return self.store is None or self.store.saving
 
 
 async def _run(articles: list[Article], settings: Settings, store_path: Path, concurrency: int | None, day: str,
-               narrative: bool, state: _Run, progress: Progress | None) -> tuple[DailyBrief, dict[int, str]]:
+               narrative: bool, state: _Run, progress: Progress | None,
+               warn: Progress) -> tuple[DailyBrief, dict[int, str]]:
     from .aggregate import build_daily_brief
     from .narrative import add_narrative
 
     results: list[ArticleResult] = []
-    async with Summarizer(settings, progress=progress) as s:
-        with Store(store_path) as store:
+    async with Summarizer(settings, progress=progress, warn=warn) as s:
+        with Store(store_path, warn=warn, timeout=settings.store_timeout) as store:
+            state.store = store
             with _reporter(len(articles), progress) as report:
                 async for r in summarize_many(articles, concurrency, summarizer=s, store=store):
                     results.append(r)

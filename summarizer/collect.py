@@ -7,6 +7,7 @@ run reports it alongside the others.
 
 from __future__ import annotations
 
+import functools
 import glob
 import json
 import re
@@ -47,25 +48,30 @@ class Article:
         return self.url or self.origin
 
 
-def collect(inputs: list[str]) -> list[Article]:
+def collect(inputs: list[str], allow_paths_outside: bool = False) -> list[Article]:
     """Every article named by `inputs`, in order: files, directories (their article files, sorted),
-    glob patterns, and JSON Lines files (one article per line)."""
+    glob patterns, and JSON Lines files (one article per line).
+
+    A JSON Lines `"path"` must lead into the JSON Lines file's own folder (symlinks followed), unless
+    `allow_paths_outside`: a feed must not be able to read any file the user can.
+    """
     out: list[Article] = []
+    read = functools.partial(_from_file, allow_outside=allow_paths_outside)
     for arg in inputs:
         p = Path(arg)
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f.relative_to(p))
                            and f.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES)
             for f in files:
-                out += _from_file(f)
+                out += read(f)
         elif p.exists():
-            out += _from_file(p)
+            out += read(p)
         elif glob.has_magic(arg):
             matches = sorted(Path(m) for m in glob.glob(arg, recursive=True) if Path(m).is_file())
             if not matches:
                 out.append(Article(origin=arg, error=f"{arg}: no files match"))
             for f in matches:
-                out += _from_file(f)
+                out += read(f)
         else:
             out.append(Article(origin=arg, error=f"{arg}: no such file"))
     return out
@@ -75,9 +81,9 @@ def _hidden(rel: Path) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
-def _from_file(path: Path) -> list[Article]:
+def _from_file(path: Path, allow_outside: bool = False) -> list[Article]:
     if path.suffix.lower() in JSONL_SUFFIXES:
-        return _from_jsonl(path)
+        return _from_jsonl(path, allow_outside)
     try:
         return [_article(_read(path), str(path), html=path.suffix.lower() in HTML_SUFFIXES)]
     except InputError as exc:
@@ -147,7 +153,7 @@ def _header(text: str) -> dict[str, str | None]:
     return found
 
 
-def _from_jsonl(path: Path) -> list[Article]:
+def _from_jsonl(path: Path, allow_outside: bool = False) -> list[Article]:
     try:
         lines = _read(path).splitlines()
     except InputError as exc:
@@ -158,13 +164,13 @@ def _from_jsonl(path: Path) -> list[Article]:
             continue
         origin = f"{path}:{n}"
         try:
-            out.append(_jsonl_article(line, origin, path.parent))
+            out.append(_jsonl_article(line, origin, path.parent, allow_outside))
         except InputError as exc:
             out.append(Article(origin=origin, error=str(exc)))
     return out
 
 
-def _jsonl_article(line: str, origin: str, base: Path) -> Article:
+def _jsonl_article(line: str, origin: str, base: Path, allow_outside: bool) -> Article:
     try:
         obj = json.loads(line)
     except ValueError as exc:
@@ -181,10 +187,21 @@ def _jsonl_article(line: str, origin: str, base: Path) -> Article:
     if isinstance(obj.get("path"), str):
         p = Path(obj["path"])
         p = p if p.is_absolute() else base / p
+        if not allow_outside and not _inside(p, base):
+            raise InputError(f"{origin}: \"path\" {obj['path']!r} leads outside {base.resolve()}; refused "
+                             "(--allow-paths-outside allows it)")
         if not p.is_file():
             raise InputError(f"{origin}: {obj['path']}: no such file")
         return _article(_read(p), origin, html=p.suffix.lower() in HTML_SUFFIXES, **meta)
     raise InputError(f"{origin}: no \"text\", \"html\" or \"path\" field")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, every symlink and '..' resolved, is within `folder` (itself resolved)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop, an unreadable folder: not provably inside
+        return False
 
 
 def _clean(text: str, origin: str) -> str:

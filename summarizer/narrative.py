@@ -117,10 +117,10 @@ async def add_narrative(summarizer: Summarizer, daily: DailyBrief, store: Store 
     messages = narrative_messages(daily)
     model = model_id(summarizer)
     key = hashlib.sha256(json.dumps([model, messages], sort_keys=True).encode()).hexdigest()
-    saved = store.narrative(key) if store is not None else None
+    saved = store.narrative(key, NarrativeAnswer.model_validate_json) if store is not None else None
     usage = Usage()
     if saved is not None:
-        answer = NarrativeAnswer.model_validate_json(saved)
+        answer = saved
     else:
         try:
             answer, usage, _ = await summarizer.backend().extract(NarrativeAnswer, messages, max_tokens=MAX_TOKENS)

@@ -128,6 +128,8 @@ class Meta(_Model):
     usage: Usage = Field(default_factory=Usage)
     timings: dict[str, float] = Field(default_factory=dict, description="Seconds per pipeline step.")
     source: str | None = Field(None, description="File path or URL of the article.")
+    note: str | None = Field(None, description="A choice the program made for the user that shapes the brief "
+                                               "(e.g. the profile, when profile auto could not detect the server).")
     created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
 
 

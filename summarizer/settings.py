@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     n_ctx: int = 8192
     threads: int | None = None
     port: int | None = Field(None, description="Port for the embedded server; default: a free one.")
+    store_timeout: float = Field(30.0, gt=0, description="Seconds to wait for another program's lock on the store "
+                                                          "before running without saving.")
 
     def key(self) -> str | None:
         return self.api_key.get_secret_value() if self.api_key else None
