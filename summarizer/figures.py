@@ -640,6 +640,17 @@ def figures_in(text: str) -> list[Figure]:
     return read_figures(text, sentence_spans(text)).figures
 
 
+def reading_of(word: str) -> str:
+    """What a word the model copied says happened to the people counted, in the parser's terms:
+    "killed", "wounded", "casualties", or "no casualty"."""
+    (doc,) = parse_all([word.strip().lower() or "-"])
+    for t in doc:
+        for field in (_verb_field(t), _state_field(t), _noun_field(t)):
+            if field:
+                return field
+    return "no casualty"
+
+
 def figure_check(value: int, text: str, field: str) -> tuple[Mention | None, str | None]:
     """Find `value` stated in `text` as people `field` ("killed" or "wounded").
 

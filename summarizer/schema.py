@@ -190,14 +190,15 @@ DRAFTS: dict[str, type[BaseModel]] = {
 }
 
 
-# What a found figure counts, as the model reads it: checked against the parser's reading.
-Counts = Literal["killed", "wounded", "killed and wounded", "not people killed or hurt"]
-
 # The casualties pass attributes figures the program found; it never writes a number.
 FigureLabel = create_model(
     "FigureLabel",
     __config__=ConfigDict(extra="ignore"),
-    counts=(Counts, Field(description="What the number in brackets counts in its sentence.")),
+    # What a found figure counts, as the model reads it: a word it copies (a small model copies far
+    # more reliably than it classifies), read by the program and checked against the parser's reading.
+    happened=(str, Field(max_length=30, description="The word of the sentence that says what happened to "
+                                                    "the people the number in brackets counts (killed, died, "
+                                                    "dead, wounded, injured, kidnapped, arrested, deployed ...).")),
     victims=(Victims, Casualty.model_fields["victims"]),
     location=(str | None, Casualty.model_fields["location"]),
     perpetrator=(str | None, Casualty.model_fields["perpetrator"]),

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .grounding import Grounder, fold, sentence_spans
 from .injection import overlaps
 from .actors import named_actors
-from .figures import Candidate, figure_check, figures_in, unverified_figure
+from .figures import Candidate, figure_check, figures_in, reading_of, unverified_figure
 from .numbers import Mention, find_numbers
 from .schema import (
     DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Brief, Casualty, CasualtyConflict, Dateline, Evidence,
@@ -234,12 +234,14 @@ def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, 
     mentions = [(m, what) for m, what in ((c.killed, "killed"), (c.wounded, "wounded")) if m is not None]
     if labels is not None:
         for (m, what), lab in zip(mentions, labels):
-            if lab.counts != what:
-                out.reject("casualties", {"figure": m.text, "parser": what, "model": lab.counts, "quote": ev.quote},
-                           f"the parser reads {m.text} as people {what}, the model as {lab.counts}")
+            model = reading_of(lab.happened)
+            if model != what:
+                out.reject("casualties", {"figure": m.text, "parser": what, "model": f"{model} ({lab.happened!r})",
+                                          "quote": ev.quote},
+                           f"the parser reads {m.text} as people {what}, the model as {model} ({lab.happened!r})")
                 return
     lab = labels[0].model_dump() if labels else {"victims": "unknown"}
-    lab.pop("counts", None)
+    lab.pop("happened", None)
     for key in ("location", "perpetrator", "reported_by"):
         if lab.get(key):
             lab[key] = _one_phrase(lab[key])

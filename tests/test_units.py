@@ -143,9 +143,9 @@ def found(text: str, g: Grounder) -> list[Candidate]:
     return candidates(read_figures(text, g.sentence_spans))
 
 
-def label(counts="killed", victims="unknown", location=None, perpetrator=None, reported_by=None):
+def label(happened="killed", victims="unknown", location=None, perpetrator=None, reported_by=None):
     from summarizer.schema import FigureLabel
-    return FigureLabel(counts=counts, victims=victims, location=location, perpetrator=perpetrator,
+    return FigureLabel(happened=happened, victims=victims, location=location, perpetrator=perpetrator,
                        reported_by=reported_by)
 
 
@@ -165,11 +165,11 @@ def test_a_figure_the_model_reads_otherwise_is_rejected_with_both_readings():
     g = Grounder(text)
     (c,) = found(text, g)
     assert (c.killed.value, c.wounded.value) == (12, 30)
-    out = verify_drafts(text, {}, g, figures=[(c, [label("killed"), label("not people killed or hurt")])])
+    out = verify_drafts(text, {}, g, figures=[(c, [label("killed"), label("kidnapped")])])
     assert out.items["casualties"] == []
     (r,) = out.rejected
-    assert r.item["parser"] == "wounded" and r.item["model"] == "not people killed or hurt"
-    out = verify_drafts(text, {}, g, figures=[(c, [label("killed"), label("wounded")])])
+    assert r.item["parser"] == "wounded" and r.item["model"] == "no casualty ('kidnapped')"
+    out = verify_drafts(text, {}, g, figures=[(c, [label("dead"), label("injured")])])
     assert [(k.killed, k.wounded, k.reported_by) for k in out.items["casualties"]] == [(12, 30, "police")]
 
 
