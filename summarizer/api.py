@@ -100,7 +100,14 @@ class Summarizer:
         """Synchronous twin of `asummarize` (runs on this object's own event loop)."""
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
-        return self._loop.run_until_complete(self.asummarize(text, source, mode))
+        task = self._loop.create_task(self.asummarize(text, source, mode))
+        try:
+            return self._loop.run_until_complete(task)
+        except BaseException:
+            # Ctrl-C lands anywhere in the loop: unwind the call's requests while the loop still
+            # runs, or they die later on a closed loop with a traceback for each.
+            _cancel(self._loop, task)
+            raise
 
     # ---- lifetime -------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -113,9 +120,12 @@ class Summarizer:
 
     def close(self) -> None:
         if self._loop is not None:
-            self._loop.run_until_complete(self.aclose())
-            self._loop.close()
-            self._loop = None
+            try:
+                self._loop.run_until_complete(self.aclose())
+            finally:
+                _cancel(self._loop, *asyncio.all_tasks(self._loop))
+                self._loop.close()
+                self._loop = None
         else:
             if self.server is not None:
                 self.server.stop()
@@ -133,6 +143,15 @@ class Summarizer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _cancel(loop: asyncio.AbstractEventLoop, *tasks: asyncio.Task) -> None:
+    """Cancel `tasks` and run `loop` until they have unwound (what asyncio.run does at its end)."""
+    pending = [t for t in tasks if not t.done()]
+    for t in pending:
+        t.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def summarize(text: str, source: str | None = None, **settings: Any) -> Brief:

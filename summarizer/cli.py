@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 import tempfile
 from enum import Enum
@@ -231,8 +232,6 @@ def model_serve(
     port: Annotated[Optional[int], typer.Option(help="Port on 127.0.0.1; default: a free one.")] = None,
 ) -> None:
     """Run the embedded llama.cpp server in the foreground until Ctrl-C."""
-    import signal
-
     # SIGTERM (kill, a supervisor) stops the server cleanly, like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     spec = local_model.spec_for(name)
@@ -251,6 +250,10 @@ app.command("daily")(friendly(daily))
 
 
 def main() -> None:
+    # Shells start background jobs with SIGINT ignored, and so may CI runners and wrappers; a
+    # Python started that way keeps ignoring it, and Ctrl-C (kill -INT) would leave a wedged run
+    # hanging with its summary unsaid. Interrupts always stop a run here, cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
 
 
