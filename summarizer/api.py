@@ -146,12 +146,16 @@ class Summarizer:
 
 
 def _cancel(loop: asyncio.AbstractEventLoop, *tasks: asyncio.Task) -> None:
-    """Cancel `tasks` and run `loop` until they have unwound (what asyncio.run does at its end)."""
+    """Cancel `tasks` and run `loop` until they have unwound (what asyncio.run does at its end);
+    their exceptions (a KeyboardInterrupt that landed in one) count as seen, not "never retrieved"."""
     pending = [t for t in tasks if not t.done()]
     for t in pending:
         t.cancel()
     if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for t in tasks:
+        if not t.cancelled():
+            t.exception()
 
 
 def summarize(text: str, source: str | None = None, **settings: Any) -> Brief:

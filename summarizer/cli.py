@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import os
@@ -19,7 +20,7 @@ from .api import Summarizer
 from .errors import SummarizerError
 from .inputs import read_article
 from .render import FORMATS
-from .schema import export_schemas
+from .schema import Brief, export_schemas
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -112,10 +113,15 @@ def brief(
     text, source = read_article(file)
     settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile,
                              mode=mode, timeout=timeout)
-    with Summarizer(settings, progress=None if quiet else info) as s:
-        if not quiet:
-            info(f"summarizing {source} ({len(text)} characters)")
-        result = s.summarize(text, source=source)
+    if not quiet:
+        info(f"summarizing {source} ({len(text)} characters)")
+
+    async def go() -> Brief:
+        async with Summarizer(settings, progress=None if quiet else info) as s:
+            return await s.asummarize(text, source=source)
+
+    # asyncio.run turns Ctrl-C into a cancellation of the whole call, which unwinds cleanly
+    result = asyncio.run(go())
     write_output(FORMATS[format.value](result), output)
 
 
@@ -153,8 +159,6 @@ def eval_cmd(
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None, profile: ProfileOpt = None,
 ) -> None:
     """Score briefs against a labeled set: figures, actors, bases, grounding, time and tokens."""
-    import asyncio
-
     from rich.console import Console
     from rich.table import Table
 
