@@ -11,7 +11,7 @@ from .backend import PROFILES, Backend, RetryPolicy, detect_profile
 from .errors import BackendError, InputError, ModelError
 from .pipeline import brief_of
 from .schema import Brief
-from .settings import Settings
+from .settings import Settings, load_settings
 
 Progress = Callable[[str], None]
 
@@ -26,9 +26,9 @@ class Summarizer:
     def __init__(self, settings: Settings | None = None, progress: Progress | None = None,
                  policy: RetryPolicy | None = None, **overrides: Any):
         if settings is None:
-            self.settings = Settings(**overrides)
+            self.settings = load_settings(overrides)
         else:
-            self.settings = Settings(**{**settings.model_dump(), **overrides}) if overrides else settings
+            self.settings = load_settings({**settings.model_dump(), **overrides}) if overrides else settings
         self.progress: Progress = progress or (lambda _msg: None)
         self.policy = policy
         self.server: local_model.LocalServer | None = None

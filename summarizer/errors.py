@@ -23,3 +23,9 @@ class BackendError(SummarizerError):
     """The OpenAI-compatible backend failed after retries, or its output never validated."""
 
     exit_code = 4
+
+
+class OutputError(SummarizerError):
+    """The result cannot be written where it was asked to go (a file, a device, stdout)."""
+
+    exit_code = 5
