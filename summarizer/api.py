@@ -8,7 +8,7 @@ from typing import Any
 
 from . import local_model
 from .backend import PROFILES, Backend, RetryPolicy, detect_profile
-from .errors import BackendError, InputError, ModelError
+from .errors import BackendError, InputError, ModelError, public_url
 from .pipeline import brief_of
 from .schema import Brief
 from .settings import Settings, load_settings
@@ -60,7 +60,7 @@ class Summarizer:
                 profile_name = detected if s.profile == "auto" else s.profile
             model = model or listed
             if not model:
-                raise BackendError(f"no --model given and {base_url}/models did not list one; give --model")
+                raise BackendError(f"no --model given and {public_url(base_url)} listed no model; give --model")
         else:
             base_url, model = self._start_embedded()
             profile_name = "llama-cpp-python" if s.profile == "auto" else s.profile

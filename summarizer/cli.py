@@ -17,7 +17,7 @@ from typer._click import exceptions as click  # typer's own click (pinned typer 
 
 from . import local_model
 from .api import Summarizer
-from .errors import InputError, OutputError, SummarizerError
+from .errors import InputError, OutputError, SummarizerError, redact
 from .inputs import read_article
 from .output import shown, write_text
 from .render import FORMATS
@@ -63,7 +63,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("SUMMARIZER_DEBUG"):
                 raise
-            err(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for a traceback)")
+            err(redact(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for a traceback)"))
             raise typer.Exit(1) from None
 
     return wrapper

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import InputError
+from .errors import InputError, add_secrets, url_secrets
 from .local_model import DEFAULT_MODEL
 
 
@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     n_ctx: int = 8192
     threads: int | None = None
     port: int | None = Field(None, description="Port for the embedded server; default: a free one.")
+
+    def model_post_init(self, context: Any) -> None:
+        add_secrets(self.key(), *url_secrets(self.base_url))  # masked from every message from now on
 
     def key(self) -> str | None:
         return self.api_key.get_secret_value() if self.api_key else None
