@@ -1,15 +1,51 @@
-"""Read one article from a file or stdin, with clear errors for what is not an article."""
+"""Read one article from a file or stdin, with clear errors for what is not an article.
+
+Nothing is read past the size limit (a device, a FIFO or stdin may never end); text is UTF-8 or
+the encoding charset-normalizer finds; a saved web page is reduced to its article text
+(webpage.py), as `daily` does.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
 from .errors import InputError
+from .output import shown
+from .webpage import is_page, page_text
 
 MAX_BYTES = 20 * 2**20
+
+
+def _too_long(name: str) -> InputError:
+    return InputError(f"{name}: longer than {MAX_BYTES // 2**20} MiB; not an article")
+
+
+def read_limited(source: BinaryIO, name: str) -> bytes:
+    """At most MAX_BYTES from `source`: one byte more is read only to know there is more."""
+    data = source.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _too_long(name)
+    return data
+
+
+def read_bytes(path: Path | str, name: str) -> bytes:
+    """The bytes of a file, FIFO or device (at most the limit), or one clear InputError."""
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError(f"{name}: is a directory")
+            if stat.S_ISREG(st.st_mode) and st.st_size > MAX_BYTES:
+                raise _too_long(name)
+            return read_limited(f, name)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -39,18 +75,21 @@ def decode(data: bytes, name: str) -> str:
 
 
 def read_article(path: str) -> tuple[str, str]:
-    """(text, source) of a file path, or of stdin for "-"."""
+    """(text, source) of a file path, or of stdin for "-"; a saved web page gives its article text."""
     if path == "-":
-        return decode(sys.stdin.buffer.read(MAX_BYTES + 1), "stdin"), "stdin"
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise InputError("stdin: closed; give an article file")
+        try:
+            data = read_limited(sys.stdin.buffer, "stdin")
+        except OSError as exc:
+            raise InputError(f"stdin: cannot read ({exc.strerror or exc})") from None
+        text = decode(data, "stdin")
+        return (page_text(text, "stdin")[0] if is_page(text) else text), "stdin"
     p = Path(path)
+    name = shown(path)
     if not p.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{name}: no such file")
     if p.is_dir():
-        raise InputError(f"{path}: is a directory (give one article file, or use `summarizer daily`)")
-    try:
-        if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; not an article")
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, path), str(path)
+        raise InputError(f"{name}: is a directory (give one article file, or use `summarizer daily`)")
+    text = decode(read_bytes(p, name), name)
+    return (page_text(text, name)[0] if is_page(text, p.suffix) else text), str(path)
