@@ -1,12 +1,13 @@
 """Read one article from a file or stdin, with clear errors for what is not an article.
 
-Nothing is read past the size limit (a device, a FIFO or stdin may never end); text is UTF-8 or
-the encoding charset-normalizer finds; a saved web page is reduced to its article text
-(webpage.py), as `daily` does.
+Nothing is read past the size limit (a device, a FIFO or stdin may never end); text is UTF-8,
+UTF-16/32 with a byte-order mark, or the encoding charset-normalizer finds; a saved web page is
+reduced to its article text (webpage.py), as `daily` does.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 import sys
@@ -20,6 +21,9 @@ from .output import shown
 from .webpage import is_page, page_text
 
 MAX_BYTES = 20 * 2**20
+# UTF-32 first: its little-endian mark begins with UTF-16's
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def _too_long(name: str) -> InputError:
@@ -49,14 +53,39 @@ def read_bytes(path: Path | str, name: str) -> bytes:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Text of `data`: UTF-8 (BOM allowed), else the encoding charset-normalizer finds; never binary."""
+    """Text of `data`: UTF-16/32 with a byte-order mark, UTF-8 (BOM allowed), else the encoding
+    charset-normalizer finds; never binary."""
+    text = _with_bom(data, name)
+    if text is None:
+        text = _without_bom(data, name)
+    elif "\0" in text[:8192]:
+        raise InputError(f"{name}: binary file, not an article")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: empty article (whitespace only)")
+    return text
+
+
+def _with_bom(data: bytes, name: str) -> str | None:
+    """The text of UTF-16/32 data that starts with its byte-order mark; None for other data."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)  # the codec reads the mark for the byte order and drops it
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: not valid {codec.upper()} (bad bytes at offset {exc.start}) "
+                                 "after its byte-order mark") from None
+    return None
+
+
+def _without_bom(data: bytes, name: str) -> str:
     if not data.strip():
         raise InputError(f"{name}: empty article (no text)")
     head = data[:8192]
     if b"\0" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) * 0.05:
         raise InputError(f"{name}: binary file, not an article")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         matches = from_bytes(data)
         best = matches.best()
@@ -66,12 +95,7 @@ def decode(data: bytes, name: str) -> str:
                 "and no other text encoding fits") from None
         # Short Western text fits several code pages equally; prefer Windows-1252 when it fits.
         western = any("cp1252" in m.could_be_from_charset for m in matches)
-        encoding = "cp1252" if western else best.encoding
-        text = data.decode(encoding)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise InputError(f"{name}: empty article (whitespace only)")
-    return text
+        return data.decode("cp1252" if western else best.encoding)
 
 
 def read_article(path: str) -> tuple[str, str]:

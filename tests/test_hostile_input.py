@@ -3,6 +3,7 @@ and saved web pages, for `brief` and `daily` alike."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import subprocess
@@ -91,6 +92,28 @@ def test_an_endless_stdin_is_cut_at_the_limit_and_refused():
         source.wait()
     assert p.returncode == 2
     assert one_line(p) == f"summarizer: error: stdin: {LIMIT_LINE}; not an article"
+
+
+# ---- 10: text with a byte-order mark ---------------------------------------------------------
+
+@pytest.mark.parametrize("bom,codec", [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+                                       (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")])
+def test_utf16_and_utf32_text_with_a_bom_is_read(tmp_path, bom, codec):
+    text = "Frappes à Alep : « 19 civils tués », selon l’OSDH.\r\nDeuxième ligne.\n"
+    data = bom + text.encode(codec)
+    assert decode(data, "x") == text.replace("\r\n", "\n")
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    assert read_article(str(path))[0] == collect([str(path)])[0].text == text.replace("\r\n", "\n")
+
+
+def test_a_bom_before_bytes_that_do_not_decode_is_one_clear_error():
+    from summarizer.errors import InputError
+
+    with pytest.raises(InputError, match="not valid UTF-16"):
+        decode(codecs.BOM_UTF16_LE + "ok".encode("utf-16-le") + b"\x00\xd8", "x")  # a lone surrogate
+    with pytest.raises(InputError, match="empty article"):
+        decode(codecs.BOM_UTF16_LE + " \n".encode("utf-16-le"), "x")
 
 
 # ---- 11: saved web pages ---------------------------------------------------------------------
