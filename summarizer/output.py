@@ -79,7 +79,7 @@ def _replace(target: str | Path, data: bytes, old: os.stat_result | None) -> Non
     fd, tmp = _temporary(directory or ".", name)
     try:
         if old is not None:
-            if os.geteuid() == 0:
+            if getattr(os, "geteuid", lambda: -1)() == 0:
                 os.fchown(fd, old.st_uid, old.st_gid)  # before the mode: chown clears set-id bits
             os.fchmod(fd, stat.S_IMODE(old.st_mode))
         _write_all(fd, data)
