@@ -8,11 +8,11 @@ from typing import Any
 
 from . import local_model
 from .backend import PROFILES, Backend, RetryPolicy
-from .errors import BackendError, InputError, ModelError
+from .errors import BackendError, InputError, ModelError, public_url
 from .pipeline import brief_of
 from .probe import probe_models
 from .schema import Brief
-from .settings import Settings
+from .settings import Settings, load_settings
 
 Progress = Callable[[str], None]
 
@@ -29,9 +29,9 @@ class Summarizer:
     def __init__(self, settings: Settings | None = None, progress: Progress | None = None,
                  policy: RetryPolicy | None = None, warn: Progress | None = None, **overrides: Any):
         if settings is None:
-            self.settings = Settings(**overrides)
+            self.settings = load_settings(overrides)
         else:
-            self.settings = Settings(**{**settings.model_dump(), **overrides}) if overrides else settings
+            self.settings = load_settings({**settings.model_dump(), **overrides}) if overrides else settings
         self.progress: Progress = progress or (lambda _msg: None)
         self.warn: Progress = warn or self.progress
         self.note: str | None = None  # a choice made for the user, for every brief's meta
@@ -63,12 +63,12 @@ class Summarizer:
                 found = probe_models(base_url, s.key(), s.timeout)
                 model = model or found.model
                 if not model:
-                    raise BackendError(f"no --model given, and {base_url}/models {found.problem}; give --model")
+                    raise BackendError(f"no --model given, and {public_url(base_url)}/models {found.problem}; give --model")
                 if s.profile == "auto":
                     profile_name = found.profile or "standard"
                     if found.profile is None:  # a guess: never a silent one
                         mode = s.mode if s.mode != "auto" else PROFILES["standard"].passes
-                        self.note = (f"profile auto: {base_url}/models {found.problem}; used the standard request "
+                        self.note = (f"profile auto: {public_url(base_url)}/models {found.problem}; used the standard request "
                                      f"shape in {mode} mode (--profile chooses)")
                         self.warn(self.note)
         else:
@@ -114,7 +114,14 @@ class Summarizer:
         """Synchronous twin of `asummarize` (runs on this object's own event loop)."""
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
-        return self._loop.run_until_complete(self.asummarize(text, source, mode))
+        task = self._loop.create_task(self.asummarize(text, source, mode))
+        try:
+            return self._loop.run_until_complete(task)
+        except BaseException:
+            # Ctrl-C lands anywhere in the loop: unwind the call's requests while the loop still
+            # runs, or they die later on a closed loop with a traceback for each.
+            _cancel(self._loop, task)
+            raise
 
     # ---- lifetime -------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -127,9 +134,12 @@ class Summarizer:
 
     def close(self) -> None:
         if self._loop is not None:
-            self._loop.run_until_complete(self.aclose())
-            self._loop.close()
-            self._loop = None
+            try:
+                self._loop.run_until_complete(self.aclose())
+            finally:
+                _cancel(self._loop, *asyncio.all_tasks(self._loop))
+                self._loop.close()
+                self._loop = None
         else:
             if self.server is not None:
                 self.server.stop()
@@ -147,6 +157,19 @@ class Summarizer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _cancel(loop: asyncio.AbstractEventLoop, *tasks: asyncio.Task) -> None:
+    """Cancel `tasks` and run `loop` until they have unwound (what asyncio.run does at its end);
+    their exceptions (a KeyboardInterrupt that landed in one) count as seen, not "never retrieved"."""
+    pending = [t for t in tasks if not t.done()]
+    for t in pending:
+        t.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    for t in tasks:
+        if not t.cancelled():
+            t.exception()
 
 
 def summarize(text: str, source: str | None = None, **settings: Any) -> Brief:

@@ -30,9 +30,9 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
-from .errors import BackendError
+from .errors import BackendError, add_secrets, public_url, redact, url_secrets
 from .schema import Usage
-from .transport import Transport
+from .transport import Transport, authorization, endpoint
 
 T = TypeVar("T", bound=BaseModel)
 # instructor logs each failed attempt as a warning; with no handler Python would print it to
@@ -208,7 +208,8 @@ def _error_message(exc: openai.APIStatusError) -> str:
 
 
 def _short(text: str, limit: int = 160) -> str:
-    line = " ".join(str(text).split())
+    """One line of at most `limit` characters, secrets masked first (a cut key is no longer found)."""
+    line = " ".join(redact(str(text)).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
@@ -226,7 +227,8 @@ class Backend:
     def __init__(self, base_url: str, model: str, profile: Profile, api_key: str | None = None,
                  timeout: float = 600.0, policy: RetryPolicy | None = None,
                  temperature: float = 0.0):
-        self.base_url = base_url
+        add_secrets(api_key, *url_secrets(base_url))
+        self.base_url = public_url(base_url)  # what messages and briefs show; the transport has the real one
         self.model = model
         self.profile = profile
         self.policy = policy or RetryPolicy()
@@ -235,7 +237,7 @@ class Backend:
         # nothing itself: `transport` does (see transport.py), with this client's error mapping.
         self.raw = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed",
                                       max_retries=0, timeout=timeout)
-        self.transport = Transport(base_url, api_key or "not-needed", timeout, errors=self.raw)
+        self.transport = Transport(base_url, api_key, timeout, errors=self.raw)
         # instructor's own construction (what from_openai does), with our `_send` as the create call
         mode = instructor.Mode.JSON_SCHEMA
         self.client = instructor.AsyncInstructor(client=self.raw, create=instructor.patch(create=self._send, mode=mode),

@@ -20,7 +20,7 @@ from . import claims, local_model, pipeline
 from .api import Summarizer
 from .claims import Claimant
 from .collect import Article
-from .errors import SummarizerError
+from .errors import SummarizerError, redact
 from .schema import Brief
 from .settings import Settings
 from .store import Record, Store
@@ -221,7 +221,7 @@ async def _one(s: Summarizer, items: list[Article], i: int, store: Store | None,
     except SummarizerError as exc:
         error = str(exc)
     except Exception as exc:  # noqa: BLE001 - a bug on one article is reported, not fatal to the batch
-        error = f"internal error: {type(exc).__name__}: {exc}"
+        error = redact(f"internal error: {type(exc).__name__}: {exc}")
     if store is not None and key is not None:
         store.save(a.text, *key, brief, error, a.source)
     return ArticleResult(i, a, brief=brief, error=error, seconds=time.perf_counter() - started)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import os
+import signal
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
+from typer._click import exceptions as click  # typer's own click (pinned typer 0.29)
 
 from . import local_model, parser
 from .api import Summarizer
-from .errors import SummarizerError
+from .errors import InputError, OutputError, SummarizerError, redact
 from .inputs import read_article
+from .output import shown, write_text
 from .render import FORMATS
-from .schema import export_schemas
-from .settings import Settings
+from .schema import Brief, export_schemas
+from .settings import Settings, load_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Schema-validated briefs of conflict and security news articles.")
@@ -60,29 +63,52 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("SUMMARIZER_DEBUG"):
                 raise
-            err(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for a traceback)")
+            err(redact(f"internal error: {type(exc).__name__}: {exc} (set SUMMARIZER_DEBUG=1 for a traceback)"))
             raise typer.Exit(1) from None
 
     return wrapper
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write to the file atomically, or to stdout. If the file can't be written, the result goes to
-    stdout so it is not lost, and the command still fails."""
+    """Write to the file (see output.py), or to stdout. If the file cannot be written, the result
+    goes to stdout so it is not lost, and the command still fails (exit 5)."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        to_stdout(text)
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, output)
+        write_text(output, text)
+    except OutputError as exc:
+        try:
+            to_stdout(text)
+        except OutputError as also:
+            raise OutputError(f"{exc}; and {also}") from None
+        raise OutputError(f"{exc}; the result was printed to stdout instead") from None
+
+
+def to_stdout(text: str) -> None:
+    """The result on stdout, as UTF-8 whatever the locale (as files are written); a closed, full or
+    broken stdout is one OutputError."""
+    out = sys.stdout
+    if out is None:  # started with stdout closed (`>&-`)
+        raise OutputError("cannot write to stdout (it is closed); give -o FILE")
+    try:
+        out.flush()
+        raw = getattr(out, "buffer", None)
+        if raw is not None:
+            raw.write(text.encode("utf-8"))
+            raw.flush()
+        else:
+            out.write(text)
+            out.flush()
     except OSError as exc:
-        sys.stdout.write(text)
-        err(f"error: cannot write {output} ({exc.strerror}); the result was printed to stdout instead")
-        raise typer.Exit(5) from None
+        # what is still buffered would fail again at exit, with a message of Python's own
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+        raise OutputError(f"cannot write to stdout ({exc.strerror or exc})") from None
 
 
 BaseUrl = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL); default: the embedded model.")]
@@ -93,7 +119,7 @@ ModeOpt = Annotated[Optional[str], typer.Option("--mode", help="auto, multi (foc
 
 
 def make_settings(**flags: Any) -> Settings:
-    return Settings(**{k: v for k, v in flags.items() if v is not None})
+    return load_settings({k: v for k, v in flags.items() if v is not None}, flags=True)
 
 
 @app.command()
@@ -111,10 +137,15 @@ def brief(
     text, source = read_article(file)
     settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile,
                              mode=mode, timeout=timeout)
-    with Summarizer(settings, progress=None if quiet else info) as s:
-        if not quiet:
-            info(f"summarizing {source} ({len(text)} characters)")
-        result = s.summarize(text, source=source)
+    if not quiet:
+        info(f"summarizing {source} ({len(text)} characters)")
+
+    async def go() -> Brief:
+        async with Summarizer(settings, progress=None if quiet else info) as s:
+            return await s.asummarize(text, source=source)
+
+    # asyncio.run turns Ctrl-C into a cancellation of the whole call, which unwinds cleanly
+    result = asyncio.run(go())
     write_output(FORMATS[format.value](result), output)
 
 
@@ -134,7 +165,7 @@ def schema(
                 stale.append(str(path))
             continue
         write_output(text, path)
-        info(f"wrote {path}")
+        info(f"wrote {shown(path)}")
     if stale:
         err(f"error: out of date: {', '.join(stale)}; run `summarizer schema`")
         raise typer.Exit(1)
@@ -152,8 +183,6 @@ def eval_cmd(
     base_url: BaseUrl = None, model: ModelOpt = None, api_key: ApiKey = None, profile: ProfileOpt = None,
 ) -> None:
     """Score briefs against a labeled set: figures, actors, bases, grounding, time and tokens."""
-    import asyncio
-
     from rich.console import Console
     from rich.table import Table
 
@@ -163,14 +192,17 @@ def eval_cmd(
     wanted = [m.strip() for m in modes.split(",") if m.strip()]
     bad = [m for m in wanted if m not in ("multi", "single", "naive")]
     if bad:
-        raise typer.BadParameter(f"unknown mode(s): {', '.join(bad)}", param_hint="--modes")
+        raise InputError(f"--modes: unknown mode(s) {', '.join(bad)}; use multi, single or naive")
     settings = make_settings(base_url=base_url, model=model, api_key=api_key, profile=profile)
     results = {}
 
     def show(sc) -> None:
         if progress_out is not None:
-            with progress_out.open("a", encoding="utf-8") as f:
-                f.write(sc.model_dump_json() + "\n")
+            try:
+                with progress_out.open("a", encoding="utf-8") as f:
+                    f.write(sc.model_dump_json() + "\n")
+            except OSError as exc:
+                raise OutputError(f"cannot write {shown(progress_out)} ({exc.strerror or exc})") from None
         status = "failed: " + (sc.error or "") if not sc.ok else (
             f"figures {sc.primary_matched}/{sc.primary_gold} primary, {sc.all_matched}/{sc.all_gold} all, "
             f"extra {sc.extra_figures}; "
@@ -238,8 +270,6 @@ def model_serve(
     port: Annotated[Optional[int], typer.Option(help="Port on 127.0.0.1; default: a free one.")] = None,
 ) -> None:
     """Run the embedded llama.cpp server in the foreground until Ctrl-C."""
-    import signal
-
     # SIGTERM (kill, a supervisor) stops the server cleanly, like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     spec = local_model.spec_for(name)
@@ -258,7 +288,26 @@ app.command("daily")(friendly(daily))
 
 
 def main() -> None:
-    app()
+    # Shells start background jobs with SIGINT ignored, and so may CI runners and wrappers; a
+    # Python started that way keeps ignoring it, and Ctrl-C (kill -INT) would leave a wedged run
+    # hanging with its summary unsaid. Interrupts always stop a run here, cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = app(standalone_mode=False, prog_name="summarizer")
+    except click.NoArgsIsHelpError as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.UsageError as exc:  # a bad flag or value: one line, not click's framed message
+        where = f" (see {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+        err(f"error: {' '.join(exc.format_message().split())}{where}")
+        code = exc.exit_code
+    except click.ClickException as exc:
+        err(f"error: {' '.join(exc.format_message().split())}")
+        code = exc.exit_code
+    except typer.Abort:
+        err("interrupted")
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Gather the articles of a daily run from files, directories, globs and JSON Lines.
 
-Plain text and saved HTML pages both work; article text is pulled out of HTML by trafilatura.
+Plain text and saved HTML pages both work; article text is pulled out of HTML as `brief` does
+(webpage.py).
 Nothing here is fatal: an input that cannot be read becomes an `Article` carrying its error, so the
 run reports it alongside the others.
 """
@@ -16,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .inputs import MAX_BYTES, decode
+from .inputs import decode, read_bytes
 from .store import sha256
+from .webpage import HTML_SUFFIXES, is_page, page_text
 
 # What a directory contributes: article files only (not READMEs or notes in Markdown).
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _HEADER = re.compile(r"^(source|url|published|date|title):\s*(\S.*)$", re.I)
 
 
@@ -91,47 +92,17 @@ def _from_file(path: Path, allow_outside: bool = False) -> list[Article]:
 
 
 def _read(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; not an article")
-        return decode(path.read_bytes(), str(path))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-
-
-def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:200].lower()
-    return head.startswith(("<!doctype html", "<html")) or ("<html" in head and "<body" in text[:5000].lower())
+    return decode(read_bytes(path, str(path)), str(path))
 
 
 def _article(text: str, origin: str, html: bool = False, **meta: Any) -> Article:
     """An Article from raw text or HTML, with metadata from the input, the page or the text's header."""
-    if html or _looks_like_html(text):
-        text, found = html_text(text, origin)
+    if html or is_page(text):
+        text, found = page_text(text, origin)
     else:
         found = _header(text)
     fields = {k: v for k, v in {**found, **meta}.items() if v}
     return Article(text=text, origin=origin, **fields)
-
-
-MIN_ARTICLE_WORDS = 8
-
-
-def html_text(page: str, origin: str) -> tuple[str, dict[str, str | None]]:
-    """The article text of a saved HTML page (boilerplate, scripts and menus dropped), and its metadata."""
-    import trafilatura  # imported here: it takes a while, and plain-text runs never need it
-
-    body = trafilatura.extract(page, include_comments=False, include_tables=False)
-    # A page of menus yields a few words ("Home News"): that is not an article either.
-    if not body or len(body.split()) < MIN_ARTICLE_WORDS:
-        raise InputError(f"{origin}: no article text found in the HTML page")
-    meta = trafilatura.extract_metadata(page)
-    title = (meta.title or "").strip() if meta else ""
-    if title and not body.lstrip().startswith(title):
-        body = f"{title}\n\n{body}"  # the headline carries who and where; keep it with the text
-    return body.strip() + "\n", {"url": meta.url if meta else None, "title": title or None,
-                                 "published": meta.date if meta else None,
-                                 "outlet": meta.sitename if meta else None}
 
 
 def _header(text: str) -> dict[str, str | None]:

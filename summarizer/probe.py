@@ -13,6 +13,8 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .transport import authorization, endpoint
+
 # What /v1/models says in `owned_by`, by server
 OWNED_BY = {"me": "llama-cpp-python", "llamacpp": "llama.cpp", "vllm": "vllm",
             "library": "ollama", "ollama": "ollama", "openai": "openai"}
@@ -28,10 +30,9 @@ class Probe:
 
 def probe_models(base_url: str, api_key: str | None, timeout: float) -> Probe:
     """Ask `base_url`/models, waiting at most `timeout` seconds for each step of the answer."""
-    url = f"{base_url.rstrip('/')}/models"
-    req = urllib.request.Request(url)
-    if api_key:
-        req.add_header("Authorization", f"Bearer {api_key}")
+    bare, auth = authorization(base_url, api_key)  # credentials in the URL go as HTTP Basic
+    req = urllib.request.Request(endpoint(bare, "/models"))
+    req.add_header("Authorization", auth)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()

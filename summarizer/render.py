@@ -1,4 +1,5 @@
-"""Render briefs for people. Sections and columns come from the pydantic models' fields."""
+"""Render briefs for people. Sections and columns come from the pydantic models' fields; text from
+the article or the model is escaped for Markdown (mdescape.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .mdescape import md_code, md_line
 from .schema import ITEM_MODELS, Brief, Evidence
 
 
@@ -14,10 +16,7 @@ def _title(name: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    text = str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+    return "—" if value is None else md_line(value).replace("|", "\\|")
 
 
 def _evidence(evs: list[Evidence]) -> str:
@@ -40,13 +39,14 @@ def _table(items: list[BaseModel], model: type[BaseModel]) -> list[str]:
 
 def brief_markdown(brief: Brief) -> str:
     """The brief as Markdown: headline, summary, one table per section, conflicts, rejections, meta."""
-    lines = [f"# {brief.headline}", ""]
+    # Everything from the article or the model goes through md_*: it must show, never render.
+    lines = [f"# {md_line(brief.headline)}", ""]
     if brief.dateline and (brief.dateline.date or brief.dateline.place):
-        lines += [f"*{' — '.join(x for x in (brief.dateline.place, brief.dateline.date) if x)}*", ""]
-    lines += [brief.summary or "_(no summary passed verification)_", ""]
+        lines += [f"*{md_line(' — '.join(x for x in (brief.dateline.place, brief.dateline.date) if x))}*", ""]
+    lines += [md_line(brief.summary) if brief.summary else "_(no summary passed verification)_", ""]
     for conflict in brief.casualty_conflicts:
-        lines += [f"> **Conflicting tolls{' in ' + conflict.location if conflict.location else ''}:** "
-                  f"{conflict.note}. Most conservative: {conflict.headline_killed} killed.", ""]
+        lines += [f"> **Conflicting tolls{' in ' + md_line(conflict.location) if conflict.location else ''}:** "
+                  f"{md_line(conflict.note)}. Most conservative: {conflict.headline_killed} killed.", ""]
     for section, model in ITEM_MODELS.items():
         items = getattr(brief, section)
         if items:
@@ -55,11 +55,12 @@ def brief_markdown(brief: Brief) -> str:
         lines += ["## Rejected by verification", "",
                   "Proposed by the model but not verified against the article; not part of the brief.", ""]
         for r in brief.rejected:
-            lines.append(f"- **{_title(r.section)}**: {r.reason} — `{_cell(_short_item(r.item))}`")
+            lines.append(f"- **{md_line(_title(r.section))}**: {md_line(r.reason)} — {md_code(_short_item(r.item))}")
         lines.append("")
     m = brief.meta
     lines += ["---", "",
-              f"Source: {m.source or '—'} · model `{m.model}` ({m.profile}) · prompts {m.prompt_version} · "
+              f"Source: {md_line(m.source or '—')} · model {md_code(m.model)} ({md_line(m.profile)}) · "
+              f"prompts {md_line(m.prompt_version)} · "
               f"{m.usage.calls} calls, {m.usage.prompt_tokens} prompt + {m.usage.completion_tokens} "
               f"completion tokens · {m.timings.get('total', 0):.1f} s", ""]
     return "\n".join(lines)

@@ -15,17 +15,19 @@ import jinja2
 
 from .aggregate import figure_text
 from .daily_schema import CitedEvidence, DailyBrief, Incident, TollReport
+from .mdescape import md_cell, md_code, md_line
+
+
+class _Written(str):
+    """Markdown the renderer wrote itself (citations such as [1]): put into cells as it is."""
 
 
 def _cites(ids: Iterable[int]) -> str:
-    return "".join(f"[{i}]" for i in ids)
+    return _Written("".join(f"[{i}]" for i in ids))
 
 
 def _cell(value: object) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return " ".join(text.split()).replace("|", "\\|")
+    return value if isinstance(value, _Written) else md_cell(value)
 
 
 def headline_figure(i: Incident) -> str:
@@ -34,28 +36,30 @@ def headline_figure(i: Incident) -> str:
 
 
 def _report_line(r: TollReport) -> str:
-    quote = f" “{_cell(r.evidence[0].quote)}”" if r.evidence else ""
+    quote = f" “{md_cell(r.evidence[0].quote)}”" if r.evidence else ""
     extra = " (part of a larger toll)" if r.part_of_larger_figure else ""
-    return f"{r.reported_by or 'the article'}: {figure_text(r)}{extra} [{r.article}]{quote}"
+    return _Written(f"{md_cell(r.reported_by or 'the article')}: {md_cell(figure_text(r))}{extra} "
+                    f"[{r.article}]{quote}")
 
 
 def daily_markdown(d: DailyBrief) -> str:
     s = d.stats
     ok = s.articles - s.failed
-    lines = [f"# Daily brief{' — ' + d.date if d.date else ''}", "",
+    # Everything from articles or the model goes through md_*: it must show, never render.
+    lines = [f"# Daily brief{' — ' + md_line(d.date) if d.date else ''}", "",
              f"{s.articles} articles: {ok} briefed ({s.done} new, {s.cached} from the store), {s.failed} failed.", ""]
     lines += ["## Key developments", ""]
     if d.narrative:
-        lines += [f"- {n.text} {_cites(n.cites)}" for n in d.narrative]
+        lines += [f"- {md_line(n.text)} {_cites(n.cites)}" for n in d.narrative]
     else:
-        lines.append(f"_(no narrative{': ' + d.meta.narrative_error if d.meta.narrative_error else ''})_")
+        lines.append(f"_(no narrative{': ' + md_line(d.meta.narrative_error) if d.meta.narrative_error else ''})_")
     lines.append("")
     if d.casualties:
         lines += ["## Casualties", "", "| Place | Victims | Headline figure | Reports |", "|---|---|---|---|"]
         for i in d.casualties:
             head = headline_figure(i) + (" ⚠ figures differ (lowest shown)" if i.conflict else "")
             reports = "<br>".join(_cell(_report_line(r)) for r in i.reports)
-            lines.append(f"| {_cell(i.location)} | {i.victims} | {head} | {reports} |")
+            lines.append(f"| {_cell(i.location)} | {_cell(i.victims)} | {head} | {reports} |")
         lines.append("")
     tables = [
         ("Actors", ["Actor", "Also called", "Kind", "Articles"], d.actors,
@@ -72,23 +76,23 @@ def daily_markdown(d: DailyBrief) -> str:
             lines.append("")
     if d.open_questions:
         lines += ["## Open questions", ""]
-        lines += [f"- {q.question} ({q.why}) {_cites(q.articles)}" for q in d.open_questions]
+        lines += [f"- {md_line(q.question)} ({md_line(q.why)}) {_cites(q.articles)}" for q in d.open_questions]
         lines.append("")
     lines += ["## Articles", ""]
     for a in d.articles:
-        where = " · ".join(x for x in (a.outlet, a.url or a.origin, a.published) if x)
+        where = md_line(" · ".join(x for x in (a.outlet, a.url or a.origin, a.published) if x))
         if a.status == "ok":
-            lines += [f"{a.id}. **{_cell(a.headline)}** — {where}", f"   {a.summary or ''}".rstrip()]
+            lines += [f"{a.id}. **{_cell(a.headline)}** — {where}", f"   {md_line(a.summary or '')}".rstrip()]
         else:
-            lines.append(f"{a.id}. **failed** — {where}: {a.error}")
+            lines.append(f"{a.id}. **failed** — {where}: {md_line(a.error or '')}")
     lines.append("")
     if d.rejected:
         lines += ["## Rejected by verification", "",
                   "Narrative sentences the model wrote that the program could not check; not part of the brief.", ""]
-        lines += [f"- {r.text} {_cites(r.cites)} — {r.reason}" for r in d.rejected]
+        lines += [f"- {md_line(r.text)} {_cites(r.cites)} — {md_line(r.reason)}" for r in d.rejected]
         lines.append("")
     u = s.usage
-    lines += ["---", "", f"Model `{d.meta.model or '—'}` · prompts {d.meta.prompt_version} · this run: "
+    lines += ["---", "", f"Model {md_code(d.meta.model or '—')} · prompts {md_line(d.meta.prompt_version)} · this run: "
               f"{u.calls} calls, {u.prompt_tokens} prompt + {u.completion_tokens} completion tokens", ""]
     return "\n".join(lines)
 

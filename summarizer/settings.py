@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import os
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .errors import InputError, add_secrets, url_secrets
 from .local_model import DEFAULT_MODEL
 
 
@@ -33,5 +35,39 @@ class Settings(BaseSettings):
     store_timeout: float = Field(30.0, gt=0, description="Seconds to wait for another program's lock on the store "
                                                           "before running without saving.")
 
+    def model_post_init(self, context: Any) -> None:
+        add_secrets(self.key(), *url_secrets(self.base_url))  # masked from every message from now on
+
     def key(self) -> str | None:
         return self.api_key.get_secret_value() if self.api_key else None
+
+
+def load_settings(given: dict[str, Any], flags: bool = False) -> Settings:
+    """Settings from `given` (command-line flags, or keyword arguments), then the environment.
+
+    A bad value is one InputError line naming where it came from (`--timeout`, `timeout=` or
+    `SUMMARIZER_TIMEOUT`) and what was wrong, never pydantic's multi-line report.
+    """
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        if field in given:
+            where = f"--{field.replace('_', '-')}" if flags else f"{field}="
+        else:
+            where = _env_name(field)
+        msg = first["msg"]
+        msg = "should" + msg[len("Input should"):] if msg.startswith("Input should") else msg
+        value = "hidden" if field == "api_key" else repr(first.get("input"))
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(f"{where}: {msg} (got {value}){more}") from None
+
+
+def _env_name(field: str) -> str:
+    """The environment variable a setting was read from."""
+    alias = Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
+    names = [n for n in getattr(alias, "choices", []) if isinstance(n, str) and n.isupper()]
+    names = names or [f"SUMMARIZER_{field.upper()}"]
+    return next((n for n in names if n in os.environ), names[0])

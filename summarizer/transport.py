@@ -10,8 +10,10 @@ and openai's own mapping of status codes to them, so retries and error messages 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import urllib.request
+from urllib.parse import unquote, urlsplit, urlunsplit
 from typing import Any
 
 import aiohttp
@@ -42,9 +44,9 @@ class Transport:
     aiohttp reads them (http:// proxies; not ALL_PROXY or socks).
     """
 
-    def __init__(self, base_url: str, api_key: str, timeout: float, errors: openai.AsyncOpenAI):
-        self.base_url = base_url.rstrip("/")
-        self.headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json",
+    def __init__(self, base_url: str, api_key: str | None, timeout: float, errors: openai.AsyncOpenAI):
+        self.base_url, auth = authorization(base_url, api_key)
+        self.headers = {"Authorization": auth, "Content-Type": "application/json",
                         "Accept": "application/json", "User-Agent": f"summarizer/{__version__}"}
         # what openai's client adds from OPENAI_ORG_ID / OPENAI_PROJECT_ID (billing attribution)
         if errors.organization:
@@ -75,7 +77,7 @@ class Transport:
     async def post(self, path: str, body: dict[str, Any], *, headers: dict[str, str] | None = None,
                    params: dict[str, Any] | None = None, timeout: float | None = None) -> ChatCompletion:
         """POST `body` as JSON to base_url + path; the answer as a ChatCompletion, or openai's error."""
-        url = self.base_url + path
+        url = endpoint(self.base_url, path)
         # the JSON openai's client sends: compact, UTF-8
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         limit = self.timeout if timeout is None else aiohttp.ClientTimeout(
@@ -118,6 +120,27 @@ class Transport:
 
     def __del__(self) -> None:
         _abandon(self._session)
+
+
+def endpoint(base_url: str, path: str) -> str:
+    """`path` under the base URL, before its query (`.../v1?api-version=X` + /models is
+    `.../v1/models?api-version=X`)."""
+    parts = urlsplit(base_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + path))
+
+
+def authorization(base_url: str, api_key: str | None) -> tuple[str, str]:
+    """(base URL without credentials, Authorization header). The API key is sent as a bearer
+    token; without one, `user:password@` in the URL is sent as HTTP Basic (as curl does), for a
+    backend behind a password-protected proxy."""
+    parts = urlsplit(base_url)
+    if "@" not in parts.netloc:
+        return base_url, f"Bearer {api_key or 'not-needed'}"
+    bare = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    if api_key:
+        return bare, f"Bearer {api_key}"
+    pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    return bare, "Basic " + base64.b64encode(pair.encode()).decode()
 
 
 def _request(url: str) -> httpx2.Request:

@@ -115,6 +115,7 @@ class SchemaFake:
         self.max_articles_in_flight = 0
         self.lock = threading.Lock()
         self.release = threading.Event()
+        self.arrived = threading.Condition(self.lock)  # notified on every request
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -134,6 +135,7 @@ class SchemaFake:
                     fake.in_flight[k] += 1
                     fake.max_articles_in_flight = max(fake.max_articles_in_flight, len(+fake.in_flight))
                     stall = fake.stall_after is not None and fake.answered >= fake.stall_after
+                    fake.arrived.notify_all()
                 try:
                     if stall:  # hold the request until the test ends, like a wedged backend
                         fake.release.wait()

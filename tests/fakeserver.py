@@ -14,14 +14,14 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 
 @dataclass
 class Fault:
-    kind: str  # ok, status, gzip_status, hang, drop, invalid_json, bad_schema, length, empty_choices, not_json
+    kind: str  # ok, status, gzip_status, echo, hang, drop, invalid_json, bad_schema, length, empty_choices, not_json
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -75,10 +75,13 @@ def recorded_response(cassette: Path, index: int = 0) -> dict[str, Any]:
 
 
 class FakeOpenAI:
-    def __init__(self, script: list[Fault], ok_body: dict[str, Any] | None = None):
-        """ok_body None: every "ok" answer is the minimal instance of the requested schema."""
+    def __init__(self, script: list[Fault], ok_body: dict[str, Any] | None = None,
+                 rule: Callable[[dict[str, Any]], Fault | None] | None = None):
+        """ok_body None: every "ok" answer is the minimal instance of the requested schema. `rule`,
+        when given, picks the answer to a request from its body (None: the script decides)."""
         self.script = list(script)
         self.ok_body = ok_body
+        self.rule = rule
         self.requests: list[dict[str, Any]] = []
         self.times: list[float] = []
         fake = self
@@ -101,7 +104,8 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append({"body": body, "headers": dict(self.headers)})
                 fake.times.append(time.monotonic())
-                step = fake.script.pop(0) if fake.script else Fault("ok")
+                step = fake.rule(body) if fake.rule is not None else None
+                step = step or (fake.script.pop(0) if fake.script else Fault("ok"))
                 fake.respond(self, step, body)
 
             def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
@@ -130,6 +134,9 @@ class FakeOpenAI:
         elif step.kind == "gzip_status":  # an error body compressed on the wire, as CDNs send them
             data = gzip.compress(json.dumps({"error": {"message": f"scripted {step.status}", "type": "fault"}}).encode())
             h._raw(step.status, data, {"Content-Encoding": "gzip", **step.headers})
+        elif step.kind == "echo":  # some proxies quote the whole request in an error
+            seen = f"{h.command} {h.path} " + " ".join(f"{k}: {v}" for k, v in h.headers.items())
+            h._json(step.status, {"error": {"message": f"bad request: {seen}", "type": "fault"}})
         elif step.kind == "hang":
             time.sleep(step.seconds)
             h._json(200, body)

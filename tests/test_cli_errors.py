@@ -71,3 +71,22 @@ def test_schema_check_fails_when_stale(tmp_path):
 def _write(path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+def test_ctrl_c_during_brief_is_one_line(tmp_path):
+    """Interrupted while the backend is answering: one line and exit 130, never a traceback from
+    requests left running on a closed event loop."""
+    import signal
+
+    from .daily_fake import SchemaFake
+
+    with SchemaFake(stall_after=0) as fake:
+        proc = subprocess.Popen([sys.executable, "-m", "summarizer.cli", "brief", str(SHORT_ARTICLE), "-q",
+                                 "--base-url", fake.base_url, "--model", "m", "--profile", "llama.cpp"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with fake.arrived:  # wait for the first request, then interrupt
+            assert fake.arrived.wait_for(lambda: fake.requests or proc.poll() is not None, timeout=60)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and out == b""
+    assert err.decode().splitlines() == ["summarizer: interrupted"]

@@ -228,15 +228,22 @@ def _done(store: Path) -> int:
         return 0
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "crash"])
-def test_run_interrupted_halfway_then_rerun_finishes_every_article_once(tmp_path, sig):
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("sig,start", [(signal.SIGINT, None), (signal.SIGINT, _ignore_sigint), (signal.SIGKILL, None)],
+                         ids=["ctrl-c", "ctrl-c-sigint-ignored-at-start", "crash"])
+def test_run_interrupted_halfway_then_rerun_finishes_every_article_once(tmp_path, sig, start):
+    """`start` runs in the child before exec: a shell's background job, a CI runner or nohup-style
+    wrapper may start the command with SIGINT ignored, and Ctrl-C (kill -INT) must still stop it."""
     texts = write_articles(tmp_path / "in", 5)
     store = tmp_path / "s.sqlite3"
     args = [sys.executable, "-m", "summarizer.cli", "daily", str(tmp_path / "in"), "--concurrency", "1",
             "-o", str(tmp_path / "d.md")]
     # Each article takes 2-3 calls: the backend wedges partway through the run.
     with SchemaFake(stall_after=6) as fake:
-        proc = subprocess.Popen([*args, *flags(fake, store)], cwd=ROOT, env=_env(),
+        proc = subprocess.Popen([*args, *flags(fake, store)], cwd=ROOT, env=_env(), preexec_fn=start,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while fake.answered < 6 or len(fake.requests) <= 6:  # wedged on a request
