@@ -184,8 +184,8 @@ async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict
     return done
 
 
-def score_articles(split: str, mode: str, settings: dict) -> dict[str, Any]:
-    rows = [r for r in articles() if r["split"] == split]
+def score_articles(split: str, mode: str, settings: dict, limit: int | None = None) -> dict[str, Any]:
+    rows = [r for r in articles() if r["split"] == split][:limit]
     OUT.mkdir(parents=True, exist_ok=True)
     done = asyncio.run(_brief_all(rows, mode, OUT / f"evalset-{split}-{mode}.jsonl", settings))
     t = Tally()
@@ -211,6 +211,7 @@ def main() -> None:
     ap.add_argument("what", choices=("sentences", "articles", "list"))
     ap.add_argument("--split", choices=("dev", "test"), required=True)
     ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
+    ap.add_argument("--limit", type=int, help="only the first N articles of the split")
     ap.add_argument("--base-url")
     ap.add_argument("--model")
     args = ap.parse_args()
@@ -224,7 +225,7 @@ def main() -> None:
         return
     settings = {k: v for k, v in (("base_url", args.base_url), ("model", args.model)) if v}
     for mode in args.mode or ["multi", "naive"]:
-        print(json.dumps(score_articles(args.split, mode, settings), indent=1), flush=True)
+        print(json.dumps(score_articles(args.split, mode, settings, args.limit), indent=1), flush=True)
 
 
 if __name__ == "__main__":

@@ -198,7 +198,8 @@ FigureLabel = create_model(
     # more reliably than it classifies), read by the program and checked against the parser's reading.
     happened=(str, Field(max_length=30, description="The word of the sentence that says what happened to "
                                                     "the people the number in brackets counts (killed, died, "
-                                                    "dead, wounded, injured, kidnapped, arrested, deployed ...).")),
+                                                    "dead, wounded, injured, kidnapped, arrested, deployed ...).",
+                             examples=["killed"])),
     victims=(Victims, Casualty.model_fields["victims"]),
     location=(str | None, Casualty.model_fields["location"]),
     perpetrator=(str | None, Casualty.model_fields["perpetrator"]),

@@ -65,6 +65,8 @@ def fill(schema: dict[str, Any], defs: dict[str, Any], f: Filler, name: str | No
         return fill(options[0], defs, f, name)
     if "enum" in schema:
         return schema["enum"][0]
+    if "examples" in schema:  # the answer the schema itself gives as typical
+        return schema["examples"][0]
     kind = schema.get("type")
     if kind == "object":
         return {k: fill(v, defs, f, k) for k, v in schema.get("properties", {}).items()}

@@ -38,6 +38,8 @@ def minimal_instance(schema: dict[str, Any], defs: dict[str, Any] | None = None)
         return None if {"type": "null"} in options else minimal_instance(options[0], defs)
     if "enum" in schema:
         return schema["enum"][0]
+    if "examples" in schema:  # the answer the schema itself gives as typical
+        return schema["examples"][0]
     if "const" in schema:
         return schema["const"]
     kind = schema.get("type")
