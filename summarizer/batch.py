@@ -51,8 +51,9 @@ def model_id(s: Summarizer) -> str:
 
 
 def store_key(s: Summarizer) -> tuple[str, str]:
-    """What this summarizer's briefs are stored under besides the text: (brief version, model id)."""
-    return pipeline.brief_version(), model_id(s)
+    """What this summarizer's briefs are stored under besides the text: (brief version with the
+    mode and chunk size that shape a brief, model id). A single-mode run never serves multi briefs."""
+    return f"{pipeline.brief_version()}+{s.mode}+{s.settings.chunk_chars}", model_id(s)
 
 
 async def summarize_many(articles: Iterable[Article | str], concurrency: int | None = None, *,

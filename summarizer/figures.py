@@ -138,6 +138,18 @@ def _passive(v: "Token") -> bool:
     return bool(_children(v, "auxpass")) or (v.tag_ == "VBN" and not _children(v, "aux", "nsubj"))
 
 
+def _among_the_dead(t: "Token") -> tuple[str | None, "Token | None"]:
+    """'among the dead', 'among those killed', 'including the wounded' below t: (field, that phrase)."""
+    for p in _children(t, "prep"):
+        if _lemma(p) in L.PART_PREPS:
+            for o in _children(p, "pobj"):
+                f = _noun_field(o) or _state_field(o) or next(
+                    (_verb_field(a) for a in _children(o, "acl", "relcl") if _verb_field(a)), None)
+                if f:
+                    return f, o
+    return None, None
+
+
 def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     """(field, predicate, whole) for the phrase headed by x: what it is said to suffer, the word that
     says so, and the phrase it is a part of (None when it is a figure of its own)."""
@@ -210,12 +222,9 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                     f = _state_field(c) or (_noun_field(c) if c.dep_ == "attr" else None)
                     if f:
                         return f, c, None  # "12 are dead"
-                for p in _children(v, "prep"):  # "three children were among the dead"
-                    if _lemma(p) in L.PART_PREPS:
-                        for o in _children(p, "pobj"):
-                            f = _noun_field(o) or _state_field(o)
-                            if f:
-                                return f, o, o
+                f, dead = _among_the_dead(v)  # "three children were among the dead"
+                if f:
+                    return f, dead, dead
             f = _harm_with(v)
             if f:
                 return f, v, None
@@ -232,19 +241,12 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             for c in h.subtree:
                 if c.i > x.i and c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advcl", "amod") and _state_field(c):
                     return _state_field(c), c, None
-            for p in _children(h, "prep"):  # "left three children among the dead"
-                if _lemma(p) in L.PART_PREPS:
-                    for o in _children(p, "pobj"):
-                        f = _noun_field(o) or _state_field(o)
-                        if f:
-                            return f, o, o
-    for p in _children(x, "prep"):  # "three children among the dead", "five among those killed"
-        if _lemma(p) in L.PART_PREPS:
-            for o in _children(p, "pobj"):
-                f = _noun_field(o) or _state_field(o) or next(
-                    (_verb_field(a) for a in _children(o, "acl", "relcl") if _verb_field(a)), None)
-                if f:
-                    return f, o, o
+            f, dead = _among_the_dead(h)  # "left three children among the dead"
+            if f:
+                return f, dead, dead
+    f, dead = _among_the_dead(x)  # "three children among the dead", "five among those killed"
+    if f:
+        return f, dead, dead
     return None, None, None
 
 

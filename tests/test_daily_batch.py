@@ -101,6 +101,21 @@ def test_an_upgrade_of_the_program_redoes_stored_briefs(tmp_path, monkeypatch):
         assert all(r.ok and not r.cached for r in again)
 
 
+def test_briefs_of_another_mode_or_chunk_size_are_not_served_from_the_store(tmp_path):
+    """A run in single mode (or with other chunks) after a multi run makes its own briefs: the
+    stored ones were made another way (they were served as cached before)."""
+    items = articles(2)
+    with Store(tmp_path / "s.sqlite3") as store:
+        with SchemaFake() as fake:
+            assert all(r.ok for r in run_all(items, settings=settings(fake), store=store))
+        for other in ({"mode": "single"}, {"chunk_chars": 600}):
+            with SchemaFake() as fake:
+                s = settings(fake).model_copy(update=other)
+                again = run_all(items, settings=s, store=store)
+                assert all(fake.calls_for(a.text) > 0 for a in items), other
+            assert all(r.ok and not r.cached for r in again)
+
+
 def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch):
     from summarizer import pipeline, prompts
 
