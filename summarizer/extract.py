@@ -126,14 +126,19 @@ def _mentions(c: Candidate) -> list[Mention]:
 
 async def _label_figures(backend: Backend, piece: str, found: list[Candidate],
                          text: str, drafts: Drafts) -> None:
-    """One label per figure (a killed and a wounded figure of one report are asked apart, so the
-    model says what each number counts without being told the parser's reading)."""
-    shown = [{"figure": m.text, "sentence": _window(text, c, m)} for c in found for m in _mentions(c)]
-    p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(shown)), 40 + LABEL_TOKENS * len(shown))
-    answer = await _ask(backend, p, piece, drafts, p.name, candidates=shown)
-    labels = iter(answer.figures)
+    """One question per figure, in article order: a small model asked about several figures at
+    once loses track of which answer is which (seen: the reading of one figure given for its
+    neighbour). The article is the shared prefix of every question, so each adds only its task.
+    The killed and wounded figures of one report are asked apart, so the model says what each
+    number counts without being told the parser's reading."""
+    p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(1), 40 + LABEL_TOKENS)
     for c in found:
-        drafts.figures.append((c, [next(labels) for _ in _mentions(c)]))
+        labels = []
+        for m in _mentions(c):
+            shown = [{"figure": m.text, "sentence": _window(text, c, m)}]
+            answer = await _ask(backend, p, piece, drafts, p.name, candidates=shown)
+            labels.append(answer.figures[0])
+        drafts.figures.append((c, labels))
 
 
 async def extract_facts(backend: Backend, text: str, max_chars: int,

@@ -27,7 +27,7 @@ _WORD_NUMBERS = (
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred thousand million billion"
 ).split()
-_TOKEN = re.compile(r"\d+(?:[,.]\d+)*(?:-?(?:million|billion))?|[A-Za-z][A-Za-z'\-]*|[,;]")
+_TOKEN = re.compile(r"\d+(?:[,.]\d+)*(?:-?(?:hundred|thousand|million|billion))?|[A-Za-z][A-Za-z'\-]*|[,;]")
 _DOZEN = re.compile(r"\b(?:(half) a|(a|one|two|three|four|five))[\s-]dozen\b", re.I)
 _A_HUNDRED = re.compile(r"\b[Aa] (hundred|thousand)\b")
 
@@ -60,7 +60,7 @@ def _tokens(text: str) -> list[_Tok]:
 def _digits_value(tok: str) -> int | None:
     t = tok.lower().rstrip(".,")
     mult = 1
-    for word, m in (("million", 10**6), ("billion", 10**9)):
+    for word, m in (("hundred", 100), ("thousand", 1000), ("million", 10**6), ("billion", 10**9)):
         if t.endswith(word):
             t, mult = t[: -len(word)].rstrip("-"), m
     if mult > 1:

@@ -75,6 +75,9 @@ class Casualty(_Model):
     reported_by: str | None = Field(None, max_length=80, description="Who gives the figure; null if the article itself.")
     part_of_larger_figure: bool = Field(
         False, description="True when the figure is part of another report's toll, e.g. 'three children among the dead'.")
+    model_reading: str | None = Field(
+        None, max_length=80, description="Where the model read the figure as the other kind of harm (killed for "
+                                         "wounded or the reverse): its reading. The figure stands on the parse's.")
     evidence: list[Evidence] = Field(default_factory=list)
 
 

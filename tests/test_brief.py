@@ -48,7 +48,8 @@ def test_cli_json_brief_is_schema_valid_and_grounded():
     assert_grounded(brief, TEXT)
     assert_figures_stated(brief)
     assert brief.meta.model == MODEL and brief.meta.prompt_version
-    assert brief.meta.usage.calls == 3 and brief.meta.usage.completion_tokens > 0
+    figures = sum((c.killed is not None) + (c.wounded is not None) for c in brief.casualties)
+    assert brief.meta.usage.calls >= 2 + figures and brief.meta.usage.completion_tokens > 0
     assert brief.meta.source == str(SHORT_ARTICLE)
 
 

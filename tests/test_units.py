@@ -160,7 +160,7 @@ def test_figure_attributes_that_are_not_the_articles_words_are_dropped():
     assert kept.reported_by == "Syrian Observatory for Human Rights"  # the parse's, not the model's
 
 
-def test_a_figure_the_model_reads_otherwise_is_rejected_with_both_readings():
+def test_a_figure_the_model_reads_as_no_casualty_is_rejected_and_another_harm_is_shown_beside_it():
     text = "Gunmen killed 12 people and wounded 30 in the market, police said."
     g = Grounder(text)
     (c,) = found(text, g)
@@ -170,7 +170,11 @@ def test_a_figure_the_model_reads_otherwise_is_rejected_with_both_readings():
     (r,) = out.rejected
     assert r.item["parser"] == "wounded" and r.item["model"] == "no casualty ('kidnapped')"
     out = verify_drafts(text, {}, g, figures=[(c, [label("dead"), label("injured")])])
-    assert [(k.killed, k.wounded, k.reported_by) for k in out.items["casualties"]] == [(12, 30, "police")]
+    assert [(k.killed, k.wounded, k.reported_by, k.model_reading) for k in out.items["casualties"]] == [
+        (12, 30, "police", None)]
+    # killed for wounded: the figure stands on the parse, and the model's reading is shown beside it
+    out = verify_drafts(text, {}, g, figures=[(c, [label("killed"), label("killed")])])
+    assert [(k.killed, k.wounded, k.model_reading) for k in out.items["casualties"]] == [(12, 30, "30: killed ('killed')")]
 
 
 def test_vague_running_totals_read_as_written_and_answered_questions_are_not_open():
