@@ -32,7 +32,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from .errors import BackendError, add_secrets, public_url, redact, url_secrets
 from .schema import Usage
-from .transport import Transport, authorization, endpoint
+from .transport import Transport
 
 T = TypeVar("T", bound=BaseModel)
 # instructor logs each failed attempt as a warning; with no handler Python would print it to

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schema import ActorKind, AssetType, Dateline, Evidence, Qualifier, Usage, Victims
+from .schema import ActorKind, AssetType, Casualty, Dateline, Evidence, Qualifier, Usage, Victims
 
 
 class _Model(BaseModel):
@@ -78,6 +78,8 @@ class TollReport(_Model):
     perpetrator: str | None = None
     location: str | None = None
     part_of_larger_figure: bool = False
+    model_reading: str | None = Field(None, max_length=80,
+                                      description=Casualty.model_fields["model_reading"].description)
     evidence: list[CitedEvidence] = Field(default_factory=list)
 
 

@@ -647,9 +647,9 @@ def reading_of(word: str) -> str:
     "killed", "wounded", "casualties", or "no casualty"."""
     (doc,) = parse_all([word.strip().lower() or "-"])
     for t in doc:
-        for field in (_verb_field(t), _state_field(t), _noun_field(t)):
-            if field:
-                return field
+        for kind in (_verb_field(t), _state_field(t), _noun_field(t)):
+            if kind:
+                return kind
     return "no casualty"
 
 
