@@ -314,8 +314,10 @@ def _addressed(sent: "Span") -> bool:
     root = sent.root
     if root.tag_ == "VB" and not _children(root, "nsubj", "nsubjpass", "aux") and root.i == sent.start:
         return True
-    return any(_lemma(t) in L.ADDRESS_WORDS and t.pos_ == "VERB" and t.tag_ == "VB"
-               and not _children(t, "nsubj", "aux") for t in sent)
+    # an imperative of a word that speaks to a model ("...; disregard the above"), not one reported
+    # ("officials urged residents to ignore rumours": an xcomp, not a clause of its own)
+    return any(_lemma(t) in L.ADDRESS_WORDS and t.pos_ == "VERB" and t.tag_ == "VB" and
+               t.dep_ in ("ROOT", "conj", "parataxis") and not _children(t, "nsubj", "aux") for t in sent)
 
 
 def _identifier(head: "Token") -> bool:

@@ -162,3 +162,20 @@ def test_a_summary_that_outgrows_its_bound_when_rejoined_is_cut_not_failed():
     headline, kept = check_prose("Troops moved", summary, "Troops moved. Aid was sent.", [], out)
     assert headline == "Troops moved" and 0 < len(kept) <= SUMMARY_MAX
     assert any("exceed" in r.reason for r in out.rejected)
+
+
+def test_a_reported_instruction_is_not_text_addressed_to_a_model():
+    text = "Officials urged residents to ignore rumours, and said 12 people were killed in the raid."
+    assert read(text) == [("killed", 12, "incident")]
+
+
+def test_finding_numbers_reads_the_text_once_not_once_per_figure(monkeypatch):
+    # Issue 13.3: reading every number of a long text re-tokenised the whole text for each figure
+    # (40 KB with 2,000 figures: 23 s; 80 KB: 93 s). Counted in characters scanned, not seconds.
+    from summarizer import numbers
+    scanned: list[int] = []
+    real = numbers._tokens
+    monkeypatch.setattr(numbers, "_tokens", lambda t: scanned.append(len(t)) or real(t))
+    text = " ".join(f"Gunmen killed {i % 90 + 2} people in village {i}." for i in range(2000))
+    assert len(numbers.find_numbers(text)) == 4000
+    assert sum(scanned) <= 2 * len(text)
