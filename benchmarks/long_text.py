@@ -19,14 +19,14 @@ from summarizer.figures import read_figures
 from summarizer.grounding import Grounder
 
 FILLER = "The convoy moved along the northern road toward the river crossing near the old market. "
-FIGURE = "Officials said {n} people were killed in the village. "
+FIGURE = "{n} died. "  # short enough that 100 of them fit in a KB
 
 
 def article(kb: int, per_kb: int) -> str:
     """About `kb` KB of text holding `per_kb` casualty sentences per KB."""
     out, size, i = [], 0, 0
     while size < kb * 1024:
-        block = [FIGURE.format(n=(i + k) % 90 + 2) for k in range(per_kb)]
+        block = [FIGURE.format(n=i + k + 10) for k in range(per_kb)]  # distinct: no parse reused
         block.append(FILLER * max(0, (1024 - sum(map(len, block))) // len(FILLER)))
         text = "".join(block)
         out.append(text)
