@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from . import prompts
 from .backend import Backend
 from .grounding import Grounder
-from .figures import Candidate, Dropped, candidates, read_figures
+from .figures import Candidate, candidates, read_figures
 from .numbers import Mention
 from .schema import ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
 
@@ -60,7 +60,6 @@ class Drafts:
     sections: dict[str, list[BaseModel]] = field(default_factory=dict)
     # the model's labels of each figure's mentions (killed, then wounded); None: not asked
     figures: list[tuple[Candidate, list[BaseModel] | None]] = field(default_factory=list)
-    dropped: list[Dropped] = field(default_factory=list)  # numbers the parse read as no casualty figure
     overview: BaseModel | None = None
     usage: Usage = field(default_factory=Usage)
     timings: dict[str, float] = field(default_factory=dict)
@@ -150,9 +149,7 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
     found = []
     # Figures in sentences that address the model are never offered to it (injection.py).
     spans = [sp for sp in grounder.sentence_spans if sp not in grounder.injected_spans]
-    reading = read_figures(text, spans)
-    drafts.dropped = reading.dropped
-    for c in candidates(reading):
+    for c in candidates(read_figures(text, spans)):
         if c.role in ("total", "casualties"):
             drafts.figures.append((c, None))  # background figures: nothing for the model to attribute
         else:

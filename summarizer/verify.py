@@ -220,8 +220,8 @@ def _quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
 
 def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, out: Verified) -> None:
     """A figure the parse found, checked against the model's reading of it, with the model's
-    attribution where the parse has none. Where the two disagree on what a number counts, the
-    figure goes to `rejected` with both readings: nothing unconfirmed is shown as verified."""
+    attribution where the parse has none. Where the model reads no casualty, the figure goes to
+    `rejected` with both readings; where it reads the other harm, its reading is shown beside it."""
     ev = Evidence(quote=g.text[c.start:c.end], start=c.start, end=c.end, match="exact")
     if c.role in ("total", "casualties"):
         for m, what in ((c.killed, "killed"), (c.wounded, "wounded")):
@@ -244,8 +244,8 @@ def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, 
                        f"the parser reads {m.text} as people {what}, the model as {model} ({lab.happened!r})")
             return
         # killed for wounded or the reverse: on 6 dev articles the 1.5B model was wrong on all 8 such
-        # disagreement (it copies a harm word of the wrong clause), while the parse swapped 1 field in
-        # 145: the figure stands on the parse, and the model's reading is shown beside it
+        # disagreements, while the parse swapped 1 field in 145 dev sentences: the figure stands on
+        # the parse, and the model's reading is shown beside it
         other_reading.append(f"{m.text}: {model} ({lab.happened!r})")
     lab = labels[0].model_dump() if labels else {"victims": "unknown"}
     lab.pop("happened", None)
