@@ -10,10 +10,13 @@ per-chunk answers are merged (verification de-duplicates them against the articl
 from __future__ import annotations
 
 import asyncio
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from . import prompts
 from .backend import Backend
@@ -195,9 +198,17 @@ async def extract_single(backend: Backend, text: str) -> Drafts:
 
 # The fair baseline, for comparison (benchmarks, eval): one call with three worked examples, as a
 # competent user would write it (langextract's way), one schema, no verification.
+def _required(info: FieldInfo) -> FieldInfo:
+    """The same field with no default: a key the grammar makes the model write (a small model
+    skips optional keys, and then every list of the answer is missing)."""
+    out = copy.copy(info)
+    out.default, out.default_factory = PydanticUndefined, None
+    return out
+
+
 NaiveAnswer = create_model(
     "NaiveAnswer", __config__=ConfigDict(extra="ignore"),
-    **{name: (info.annotation, info) for name, info in SingleAnswer.model_fields.items()},
+    **{name: (info.annotation, _required(info)) for name, info in SingleAnswer.model_fields.items()},
 )
 NAIVE_TEMPLATE = "fewshot.j2"
 

@@ -174,6 +174,10 @@ ITEM_MODELS: dict[str, type[_Model]] = {
 NAMED_SECTIONS = ("actors", "assets", "bases")
 
 
+# Fields the program fills, never the model.
+PROGRAM_FIELDS = ("evidence", "model_reading")
+
+
 def draft_of(model: type[BaseModel], with_quote: bool) -> type[BaseModel]:
     """The model-facing twin of an item model: same fields, a `quote` string instead of `evidence`.
 
@@ -183,7 +187,7 @@ def draft_of(model: type[BaseModel], with_quote: bool) -> type[BaseModel]:
     if with_quote:
         fields["quote"] = (str, Field(max_length=QUOTE_MAX_CHARS, description=QUOTE_DESCRIPTION))
     for name, info in model.model_fields.items():
-        if name != "evidence":
+        if name not in PROGRAM_FIELDS:
             fields[name] = (info.annotation, info)
     return create_model(f"{model.__name__}Draft", __config__=ConfigDict(extra="ignore"), **fields)
 
