@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 from . import lexicon as L
-from .grounding import sentence_spans
+from .grounding import is_title, sentence_spans
 from .numbers import Mention, find_numbers
 from .parser import parse_all
 
@@ -550,9 +550,7 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
 
 
 def _untitled(sentence: str) -> str:
-    words = [w for w in sentence.split() if w[:1].isalpha()]
-    titled = len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7 and len(words) < 20
-    if not titled:
+    if not is_title(sentence) or len(sentence.split()) >= 20:  # a headline, not a sentence of names
         return sentence
     low = sentence.lower()
     return low if len(low) == len(sentence) else sentence

@@ -22,6 +22,12 @@ _FOLD = str.maketrans({
     "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
 })
 _STRIP = " \t\n\"'\u201c\u201d\u2018\u2019.,;:\u2026"
+def is_title(line: str) -> bool:
+    """A headline in title case ("Al-Shabab Attacks African Union Base"), where capitals say nothing."""
+    words = [w for w in line.split() if w[0].isalpha()]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+
+
 _LINE = re.compile(r"[^\r\n]*\S[^\r\n]*")  # a line with something on it
 FUZZY_MIN_SCORE = 90.0
 MIN_QUOTE_CHARS = 8

@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from pydantic import BaseModel, ValidationError
 
-from .grounding import Grounder, fold, sentence_spans
+from .grounding import Grounder, fold, is_title, sentence_spans
 from .injection import overlaps
 from .actors import named_actors
 from .figures import Candidate, figure_check, figures_in, reading_of, unverified_figure
@@ -185,16 +185,10 @@ def program_bases(g: Grounder) -> list[BaseModel]:
         words = m.group().split()
         while words and words[0].lower() in _NOT_NAMES:
             words = words[1:]
-        if len(words) < 2 or _is_title(line) or _is_country_word(words[0]):
+        if len(words) < 2 or is_title(line) or _is_country_word(words[0]):
             continue
         found.append(DRAFTS["bases"](name=" ".join(words)))
     return found
-
-
-def _is_title(line: str) -> bool:
-    """A headline in title case ("Al-Shabab Attacks African Union Base"), where capitals say nothing."""
-    words = [w for w in line.split() if w[0].isalpha()]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
 
 
 _COUNTRIES = {"iran", "iraq", "syria", "russia", "israel", "turkey", "yemen", "somalia", "afghanistan",
