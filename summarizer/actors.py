@@ -17,7 +17,6 @@ from .parser import parse_all
 from .schema import DRAFTS
 
 MAX_SENTENCES = 400  # actors of a very long text: its first sentences are enough
-_ACTING_DEPS = frozenset(("nsubj", "nsubjpass", "poss", "agent", "dobj", "appos", "conj", "pobj"))
 _SINGLE_LOWER = re.compile(r"^[a-z]")
 
 
