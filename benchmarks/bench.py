@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import llamalog  # noqa: E402
-from summarizer.local_model import terminate  # noqa: E402
+from summarizer.llm.local_model import terminate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SEED = ROOT / "seeds" / "2016-08-16-afp-russia-jets-iran-hamedan.txt"
@@ -239,7 +239,7 @@ HOTSPOTS = [
     ("    instructor reject_async_validators (first use of a class only)", "instructor/",
      "reject_async_validators", True),
     ("    instructor parse_response", "instructor/v2/providers/openai/handlers.py", "parse_response", True),
-    ("    Backend._send (HTTP through summarizer.transport)", "summarizer/backend.py", "_send", False),
+    ("    Backend._send (HTTP through summarizer.llm.transport)", "summarizer/backend.py", "_send", False),
     ("      transport.post: aiohttp request and answer", "summarizer/transport.py", "post", False),
     ("    pydantic model_copy (instructor's usage bookkeeping; all callers)", "pydantic/main.py", "model_copy", True),
     ("  tenacity AsyncRetrying", "tenacity/", "__anext__", False),
@@ -345,7 +345,7 @@ def section_overhead(n_articles: int, n_profile: int) -> dict[str, Any]:
 # ---- sections 3 and 4: batches against a delayed server (each run in a fresh process) -------------
 def batch_api() -> tuple[Any, str, bool]:
     """(summarize_many or None, where it came from, whether it takes a store)."""
-    for module in ("summarizer", "summarizer.batch", "summarizer.daily"):
+    for module in ("summarizer", "summarizer.daily.batch", "summarizer.daily"):
         try:
             mod = __import__(module, fromlist=["summarize_many"])
             fn = getattr(mod, "summarize_many")
@@ -358,7 +358,7 @@ def batch_api() -> tuple[Any, str, bool]:
 
 
 def store_class() -> Any:
-    for module in ("summarizer.store", "summarizer.daily"):
+    for module in ("summarizer.daily.store", "summarizer.daily"):
         try:
             return getattr(__import__(module, fromlist=["Store"]), "Store")
         except (ImportError, AttributeError):
@@ -501,8 +501,9 @@ def section_embedded(limit: int | None = None) -> dict[str, Any]:
     """The development set (the seed article included) through the pipeline and the naive single
     call, article by article with the two modes alternating, then three short seeds in a row; on a
     llama.cpp server of our own whose log only this run writes to."""
-    from summarizer import Summarizer, local_model
-    from summarizer.eval import load_labels, run_eval, totals
+    from summarizer import Summarizer
+    from summarizer.llm import local_model
+    from summarizer.scoring import load_labels, run_eval, totals
     from summarizer.settings import Settings
 
     st = Settings()
@@ -776,7 +777,7 @@ def embedded_tables(e: dict[str, Any] | None) -> list[Table]:
     for key in ("articles", "failed", "killed_wounded_exact_primary", "killed_wounded_recall_all", "extra_figures",
                 "actor_recall", "base_recall", "grounded_share", "rejected_items"):
         tq.add(key.replace("_", " "), tm[key], tn[key])
-    tq.notes.append("Scored by `summarizer.eval` against the hand-written labels. "
+    tq.notes.append("Scored by `summarizer.scoring` against the hand-written labels. "
                     "Per article: benchmarks/out/devset-progress.jsonl.")
     sent_u = proc = sent_l = 0
     for r in e["prefix"]:
@@ -835,7 +836,7 @@ def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float)
         f"({o['raw_cpu_us_per_request']:,.0f} µs CPU) for the same request as a raw HTTP call "
         f"({o['lib_s'] / o['raw_s']:.1f}x).",
         f"- Where the CPU goes per model call (table 2b, cProfile times scaled by {scale:.2f} to unprofiled CPU): "
-        f"HTTP (aiohttp under `summarizer.transport`, the ChatCompletion parsed) {http:,.0f} µs; instructor "
+        f"HTTP (aiohttp under `summarizer.llm.transport`, the ChatCompletion parsed) {http:,.0f} µs; instructor "
         f"around it (prepare, validate, usage bookkeeping, retry loop) {instr:,.0f} µs, of which deep copies "
         f"of the usage {us('pydantic model_copy'):,.0f} µs; the program's own work (prompt rendering, "
         f"grounding, figure finding, verification) {program:,.0f} µs; JSON-schema generation "
@@ -844,7 +845,7 @@ def findings(o: dict[str, Any] | None, rows: list[dict[str, Any]], delay: float)
         "- What was cut to get here (each measured by this benchmark before and after): instructor's per-call "
         "wrapper class and JSON schema (`backend._answer_class`, built once per answer model), its repeated "
         "async-validator walks (`backend._walk_each_class_once`), openai's typed re-walk of every request "
-        "parameter and then its HTTP stack (`summarizer.transport` posts the same JSON with aiohttp and raises "
+        "parameter and then its HTTP stack (`summarizer.llm.transport` posts the same JSON with aiohttp and raises "
         "openai's own exceptions: about 0.3 ms of CPU per request against openai's 2-2.7 ms), the "
         "per-article figure-label model (`schema.figure_labels`, cached), and pysbd's sentence segmentation "
         "(about 1 ms for a two-sentence text; sentencex, same boundaries on the dev set, 0.2 ms for a whole "

@@ -135,8 +135,8 @@ class Tally:
 
 
 def score_sentences(split: str) -> dict[str, Any]:
-    from summarizer.figures import read_figures
-    from summarizer.grounding import sentence_spans
+    from summarizer.figures.candidates import read_figures
+    from summarizer.text.grounding import sentence_spans
 
     t = Tally()
     rows = [r for r in sentences() if r["split"] == split]

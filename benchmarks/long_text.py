@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from summarizer import parser
-from summarizer.figures import read_figures
-from summarizer.grounding import Grounder
+from summarizer.figures import parser
+from summarizer.figures.candidates import read_figures
+from summarizer.text.grounding import Grounder
 
 FILLER = "The convoy moved along the northern road toward the river crossing near the old market. "
 FIGURE = "{n} died. "  # short enough that 100 of them fit in a KB

@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from . import local_model
-from .backend import PROFILES, Backend, RetryPolicy
+from .llm import local_model
+from .llm.backend import PROFILES, Backend, RetryPolicy
 from .errors import BackendError, InputError, ModelError, public_url
 from .pipeline import brief_of
-from .probe import probe_models
-from .schema import Brief
+from .llm.probe import probe_models
+from .models.brief import Brief
 from .settings import Settings, load_settings
 
 Progress = Callable[[str], None]

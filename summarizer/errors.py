@@ -9,7 +9,9 @@ came from outside can carry them. Every error message is redacted when the error
 from __future__ import annotations
 
 import base64
+import os
 import re
+from pathlib import Path
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 MASK = "***"
@@ -105,3 +107,8 @@ class OutputError(SummarizerError):
     """The result cannot be written where it was asked to go (a file, a device, stdout)."""
 
     exit_code = 5
+
+
+def shown(path: Path | str) -> str:
+    """A path for a message: bytes that are not UTF-8 as \\xNN, as the user typed them."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

@@ -6,22 +6,27 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import pkgutil
 import time
+from importlib import import_module
 
-from . import __version__, extract, prompts
-from .backend import Backend
-from .dateline import find_dateline
-from .grounding import Grounder
-from .schema import Brief, Casualty, Meta, Rejected
-from .verify import check_dateline, check_prose, drop_answered_questions, ground_only, verify_drafts
+from .version import __version__
+from .llm import extract, prompts
+from .llm.backend import Backend
+from .text.dateline import find_dateline
+from .text.grounding import Grounder
+from .models.brief import Brief, Casualty, Meta, Rejected
+from .verify.checks import check_dateline, check_prose, drop_answered_questions, ground_only, verify_drafts
 
 
 MAX_FACTS = 6
-# What a brief depends on besides the article and the model: the modules that prompt for it and
-# check it, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
+# What a brief depends on besides the article and the model: the stages that read, prompt for and
+# check it (whole subpackages, so a module added to one counts without a list to keep), this
+# module, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
 # number words). A change to any of them can change what a brief says.
-BRIEF_MODULES = ("pipeline", "prompts", "backend", "extract", "verify", "numbers", "grounding", "injection",
-                 "dateline", "schema", "figures", "lexicon", "actors", "parser")
+BRIEF_PACKAGES = ("models", "text", "figures", "verify", "llm")
+BRIEF_MODULES = ("pipeline", *BRIEF_PACKAGES, *sorted(f"{p}.{m.name}" for p in BRIEF_PACKAGES
+                                                      for m in pkgutil.iter_modules(import_module(f"{__package__}.{p}").__path__)))
 BRIEF_LIBRARIES = ("instructor", "pydantic", "sentencex", "rapidfuzz", "text2num", "spacy")
 
 

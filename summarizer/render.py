@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .mdescape import md_code, md_line
-from .schema import ITEM_MODELS, Brief, Evidence
+from .models.brief import ITEM_MODELS, Brief, Evidence
 
 
 def _title(name: str) -> str:

@@ -9,7 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import InputError, add_secrets, url_secrets
-from .local_model import DEFAULT_MODEL
+from .llm.local_model import DEFAULT_MODEL
 
 
 class Settings(BaseSettings):

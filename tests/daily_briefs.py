@@ -3,9 +3,9 @@ articles of one day; they are test inputs, not model output)."""
 
 from __future__ import annotations
 
-from summarizer.batch import ArticleResult
-from summarizer.collect import Article
-from summarizer.schema import (
+from summarizer.daily.results import ArticleResult
+from summarizer.text.read import Article
+from summarizer.models.brief import (
     Actor, Asset, Base, Brief, Casualty, Evidence, Meta, OpenQuestion, Usage,
 )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, Field, field_validator
 
-from summarizer.backend import PROFILES, Backend, RetryPolicy
+from summarizer.llm.backend import PROFILES, Backend, RetryPolicy
 from summarizer.errors import BackendError
 
 from .conftest import BASE_URL, MODEL, ROOT
@@ -230,8 +230,8 @@ def test_answer_classes_are_built_once_and_async_validators_still_refused(monkey
 
     from instructor.v2.validation import async_validators
 
-    from summarizer import backend as backend_module
-    from summarizer.backend import _answer_class
+    from summarizer.llm import backend as backend_module
+    from summarizer.llm.backend import _answer_class
 
     class Plain(BaseModel):
         """A plain answer."""

@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import bench, llamalog
 from summarizer import Summarizer
-from summarizer.extract import EntitiesAnswer
+from summarizer.llm.extract import EntitiesAnswer
 
 # Real lines from llama-cpp-python 0.3's server log (model loading and chat-template noise cut).
 LLAMA_CPP_PYTHON_LOG = """\
@@ -127,7 +127,7 @@ def test_batch_fallback_without_summarize_many(monkeypatch):
 
 def test_embedded_section_end_to_end_on_a_fake_server(monkeypatch, tmp_path):
     """sections 1 and 5 with the llama.cpp server replaced by the fake writing llama-style timings."""
-    from summarizer import local_model
+    from summarizer.llm import local_model
 
     class FakeLocalServer:
         def __init__(self, spec, port=None, n_ctx=8192, n_threads=None, log_path=None, **_):

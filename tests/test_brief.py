@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from summarizer import Brief, Summarizer, asummarize, summarize
 from summarizer.cli import app
-from summarizer.figures import figure_check
+from summarizer.figures.candidates import figure_check
 
 from .conftest import BASE_URL, MODEL, SHORT_ARTICLE
 

@@ -38,7 +38,7 @@ def test_bad_article_files(tmp_path, setup, expect):
 
 
 def test_latin1_text_is_decoded_not_rejected(tmp_path):
-    from summarizer.inputs import decode
+    from summarizer.text.read import decode
     text = "Les frappes a\u00e9riennes ont tu\u00e9 dix-neuf civils \u00e0 Alep, selon l'OSDH. " * 3
     assert decode(text.encode("latin-1"), "x") == text
 

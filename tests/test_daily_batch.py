@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 
 from summarizer import Article, DailyBrief, summarize_many
-from summarizer.prompts import prompts_dir
+from summarizer.llm.prompts import prompts_dir
 from summarizer.settings import Settings
-from summarizer.store import Store
+from summarizer.daily.store import Store
 
 from .conftest import ROOT
 from .daily_fake import SchemaFake
 
-PROMPTS: Path = ROOT / "prompts"
+PROMPTS: Path = ROOT / "summarizer" / "prompts"
 
 
 def article_text(i: int) -> str:
@@ -117,12 +117,13 @@ def test_briefs_of_another_mode_or_chunk_size_are_not_served_from_the_store(tmp_
 
 
 def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch):
-    from summarizer import pipeline, prompts
+    from summarizer import pipeline
+    from summarizer.llm import prompts
 
     version = pipeline.brief_version()
     assert version.startswith(prompts.prompt_version() + "+")
     source = pipeline._source
-    for edited in ("verify", "prompts"):  # a rule of the checks; the field guidance the model is shown
+    for edited in ("verify.checks", "llm.prompts"):  # a rule of the checks; the field guidance the model is shown
         pipeline.brief_version.cache_clear()
         monkeypatch.setattr(pipeline, "_source", lambda m, e=edited: source(m) + ("\n# edited" if m == e else ""))
         try:
@@ -135,7 +136,7 @@ def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch
         assert pipeline.brief_version() != version
     finally:
         pipeline.brief_version.cache_clear()
-    assert "def check_prose" in source("verify") and "\r\n" not in source("verify")
+    assert "def check_prose" in source("verify.checks") and "\r\n" not in source("verify.checks")
 
 
 # ---- the command -----------------------------------------------------------------------------

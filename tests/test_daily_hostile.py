@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import Article
-from summarizer.collect import collect
+from summarizer.text.read import collect
 from summarizer.errors import InputError
-from summarizer.store import SCHEMA, Store, sha256
+from summarizer.daily.store import SCHEMA, Store, sha256
 
 from .conftest import ROOT
 from .daily_fake import SchemaFake, answer

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import build_daily_brief
-from summarizer.daily_schema import NarrativeAnswer
-from summarizer.narrative import check_narrative
-from summarizer.render_daily import daily_html
+from summarizer.models.daily import NarrativeAnswer
+from summarizer.daily.narrative import check_narrative
+from summarizer.daily.render import daily_html
 
 from .daily_briefs import TEXTS, results
 

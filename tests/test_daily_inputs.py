@@ -7,9 +7,9 @@ import sqlite3
 
 import pytest
 
-from summarizer.collect import collect
+from summarizer.text.read import collect
 from summarizer.errors import InputError
-from summarizer.store import Store, sha256
+from summarizer.daily.store import Store, sha256
 
 from .conftest import SEEDS
 from .daily_briefs import brief_1

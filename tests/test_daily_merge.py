@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 from summarizer import build_daily_brief
-from summarizer.aggregate import actor_key, merge_actors, merge_casualties
-from summarizer.daily_schema import DailyBrief, NarrativeAnswer, NarrativeDraft
-from summarizer.narrative import check_narrative, narrative_messages
-from summarizer.render_daily import daily_html, daily_markdown
-from summarizer.schema import Actor, Brief, Casualty, CasualtyConflict, Evidence
+from summarizer.daily.aggregate import actor_key, merge_actors, merge_casualties
+from summarizer.models.daily import DailyBrief, NarrativeAnswer, NarrativeDraft
+from summarizer.daily.narrative import check_narrative, narrative_messages
+from summarizer.daily.render import daily_html, daily_markdown
+from summarizer.models.brief import Actor, Brief, Casualty, CasualtyConflict, Evidence
 
 from .conftest import ROOT
 from .daily_briefs import TEXTS, brief_1, brief_2, brief_3, meta, results

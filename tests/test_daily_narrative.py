@@ -9,8 +9,8 @@ import json
 import pytest
 
 from summarizer import Summarizer, add_narrative, build_daily_brief
-from summarizer.daily_schema import NarrativeAnswer
-from summarizer.narrative import check_narrative
+from summarizer.models.daily import NarrativeAnswer
+from summarizer.daily.narrative import check_narrative
 
 from .daily_briefs import results
 

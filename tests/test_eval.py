@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.eval import Label, load_labels, score, totals
-from summarizer.schema import Actor, Base, Brief, Casualty, Evidence, Meta
+from summarizer.scoring import Label, load_labels, score, totals
+from summarizer.models.brief import Actor, Base, Brief, Casualty, Evidence, Meta
 
 from .conftest import ROOT
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.collect import collect
-from summarizer.inputs import MAX_BYTES, decode, read_article
+from summarizer.text.read import collect
+from summarizer.text.read import MAX_BYTES, decode, read_article
 
 from .conftest import ROOT
 from .fakeserver import FakeOpenAI

@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 
 from summarizer import build_daily_brief
-from summarizer.daily_schema import NarrativeSentence, RejectedSentence
+from summarizer.models.daily import NarrativeSentence, RejectedSentence
 from summarizer.render import brief_markdown
-from summarizer.render_daily import daily_markdown
-from summarizer.schema import Rejected
+from summarizer.daily.render import daily_markdown
+from summarizer.models.brief import Rejected
 
 from .daily_briefs import results
 

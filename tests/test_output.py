@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import OutputError
-from summarizer.output import write_text
+from summarizer.cli.output import write_text
 
 from .conftest import ROOT, SHORT_ARTICLE
 from .fakeserver import FakeOpenAI

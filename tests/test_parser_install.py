@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import parser
+from summarizer.figures import parser
 from summarizer.errors import ModelError
 
 PREFIX = "pkg/pkg-1.0/"

@@ -12,11 +12,11 @@ import pytest
 
 from summarizer import Summarizer
 from summarizer.errors import ModelError
-from summarizer.grounding import Grounder
-from summarizer.injection import injected_spans
-from summarizer.local_model import LocalServer, spec_for
-from summarizer.verify import verify_drafts
-from summarizer.schema import DRAFTS
+from summarizer.text.grounding import Grounder
+from summarizer.text.injection import injected_spans
+from summarizer.llm.local_model import LocalServer, spec_for
+from summarizer.verify.checks import verify_drafts
+from summarizer.models.brief import DRAFTS
 
 from .conftest import ROOT
 from .fakeserver import FakeOpenAI
@@ -107,7 +107,7 @@ class FakeEmbeddedServer:
         import subprocess
         import sys
 
-        from summarizer.local_model import free_port
+        from summarizer.llm.local_model import free_port
         self.port = free_port()
         self._popen = lambda: subprocess.Popen([sys.executable, "-m", "tests.fakeserver", str(self.port)], cwd=ROOT)
         self.proc = None
@@ -168,7 +168,7 @@ def test_api_key_never_reaches_the_store(tmp_path):
 
     from summarizer import summarize_many
     from summarizer.settings import Settings
-    from summarizer.store import Store
+    from summarizer.daily.store import Store
 
     async def run(server):
         store = Store(tmp_path / "briefs.sqlite3")
@@ -190,7 +190,7 @@ def test_api_key_never_reaches_the_store(tmp_path):
 @pytest.mark.vcr
 def test_real_model_on_an_injected_article_reports_only_the_article(backend_settings):
     from summarizer import summarize
-    from summarizer.injection import overlaps
+    from summarizer.text.injection import overlaps
 
     brief = summarize(INJECTED, source="injected.txt", **backend_settings)
     bad = injected_spans(INJECTED, Grounder(INJECTED).sentence_spans)
@@ -216,7 +216,7 @@ def test_a_server_child_dies_at_once_when_its_parent_is_killed():
 
     parent = subprocess.Popen([sys.executable, "-c", (
         "import subprocess, sys, time\n"
-        "from summarizer.local_model import _die_with_parent\n"
+        "from summarizer.llm.local_model import _die_with_parent\n"
         # the child says its pid once it ignores SIGTERM (as a server busy finishing a request would)
         "child = subprocess.Popen([sys.executable, '-c', "
         "'import os, signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "

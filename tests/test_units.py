@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.extract import chunks
-from summarizer.grounding import Grounder, sentence_spans
-from summarizer.figures import Candidate, candidates, read_figures
-from summarizer.schema import DRAFTS
-from summarizer.verify import check_prose, find_conflicts, verify_drafts
-from summarizer.schema import Casualty, Evidence, OpenQuestion
+from summarizer.llm.extract import chunks
+from summarizer.text.grounding import Grounder, sentence_spans
+from summarizer.figures.candidates import Candidate, candidates, read_figures
+from summarizer.models.brief import DRAFTS
+from summarizer.verify.checks import check_prose, find_conflicts, verify_drafts
+from summarizer.models.brief import Casualty, Evidence, OpenQuestion
 
 TEXT = (
     "KABUL \u2014 Gunmen killed at least 12 people and wounded dozens in a market attack on Sunday, "
@@ -110,7 +110,7 @@ def test_long_articles_are_chunked_with_overlap_and_nothing_dropped():
 
 
 def test_dateline_is_read_from_the_opening():
-    from summarizer.dateline import find_dateline
+    from summarizer.text.dateline import find_dateline
     assert find_dateline("date 2016-08-16 MOSCOW \u2014 Russia said Tuesday...").model_dump() == {
         "date": "2016-08-16", "place": "MOSCOW"}
     assert find_dateline("KABUL, Aug. 27, 2021 \u2014 A suicide bomber struck...").model_dump() == {
@@ -120,7 +120,7 @@ def test_dateline_is_read_from_the_opening():
 
 
 def test_bases_found_by_pattern_skip_headlines_and_country_references():
-    from summarizer.verify import program_bases
+    from summarizer.verify.checks import program_bases
     text = ("Al-Shabab Attacks African Union Base\n\nJets flew from the Hamedan base in Iran. "
             "The use of the Iran base helps Moscow. Troops at Camp Arifjan and Fort Stewart deployed; "
             "a Syrian air base and Shayrat air base were hit.")
@@ -144,7 +144,7 @@ def found(text: str, g: Grounder) -> list[Candidate]:
 
 
 def label(happened="killed", victims="unknown", location=None, perpetrator=None, reported_by=None):
-    from summarizer.schema import FigureLabel
+    from summarizer.models.brief import FigureLabel
     return FigureLabel(happened=happened, victims=victims, location=location, perpetrator=perpetrator,
                        reported_by=reported_by)
 
@@ -211,7 +211,7 @@ def test_figures_sharing_only_a_country_are_not_rival_reports():
 
 
 def test_an_open_question_about_other_victims_or_other_matters_stays_open():
-    from summarizer.verify import Verified, drop_answered_questions
+    from summarizer.verify.checks import Verified, drop_answered_questions
     toll = Casualty(killed=19, qualifier="exact", victims="civilians",
                     evidence=[Evidence(quote="killed 19 civilians", start=0, end=19, match="exact")])
     out = Verified()

@@ -1,0 +1,340 @@
+"""Merge one day's briefs into a `DailyBrief`, by program: the model does no counting or merging.
+
+- Actors: the same actor under different names ("Russia", "Moscow", "the Kremlin") is merged by a
+  small alias table of capitals and government metonyms plus fuzzy matching; the variants are kept.
+- Bases and assets: de-duplicated by name, ignoring "air base"-style words and small spelling
+  differences ("Al Asad" / "Al Assad").
+- Casualties: reports are rolled up per incident and place; every source's figure is shown, and
+  disagreeing figures are flagged with the most conservative (lowest) as the headline, as
+  `verify.find_conflicts` does within one article.
+- Open questions: near-duplicates merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from ..llm import prompts
+from .results import ArticleResult
+from ..text.read import Article
+from ..models.daily import (
+    ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
+    MergedBase, MergedQuestion, TollReport,
+)
+from ..text.grounding import fold
+from ..models.brief import Brief, Casualty, Evidence, Usage
+from ..verify.checks import GENERIC_WORDS
+
+# Capitals and seats of government stand for their state in news copy; so do a few other names.
+# Keys are normalized (see _norm); values are the name shown.
+_ALIAS_GROUPS = {
+    "United States": ["united states", "us", "usa", "united states of america", "america", "washington",
+                      "white house", "us government", "american government"],
+    "Russia": ["russia", "russian federation", "moscow", "kremlin", "russian government"],
+    "United Kingdom": ["united kingdom", "uk", "britain", "great britain", "london", "downing street",
+                       "whitehall", "british government"],
+    "France": ["france", "paris", "elysee", "elysee palace", "french government"],
+    "Germany": ["germany", "berlin", "german government"],
+    "China": ["china", "beijing", "peoples republic of china", "prc", "chinese government"],
+    "Iran": ["iran", "tehran", "islamic republic of iran", "iranian government"],
+    "Syria": ["syria", "damascus", "syrian government"],
+    "Iraq": ["iraq", "baghdad", "iraqi government"],
+    "Turkey": ["turkey", "turkiye", "ankara", "turkish government"],
+    "Ukraine": ["ukraine", "kyiv", "kiev", "ukrainian government"],
+    "Afghanistan": ["afghanistan", "kabul", "afghan government"],
+    "Saudi Arabia": ["saudi arabia", "riyadh", "saudi government"],
+    "Israel": ["israel", "israeli government"],
+    "Libya": ["libya", "libyan government"],
+    "Somalia": ["somalia", "mogadishu", "somali government"],
+    "Yemen": ["yemen", "yemeni government"],
+    "Egypt": ["egypt", "cairo", "egyptian government"],
+    "Pakistan": ["pakistan", "islamabad", "pakistani government"],
+    "India": ["india", "new delhi", "indian government"],
+    "North Korea": ["north korea", "pyongyang", "dprk"],
+    "South Korea": ["south korea", "seoul"],
+    "Japan": ["japan", "tokyo"],
+    "Islamic State": ["islamic state", "is", "isis", "isil", "daesh", "islamic state of iraq and the levant",
+                      "islamic state of iraq and syria", "islamic state in iraq and syria"],
+}
+ALIASES = {variant: name for name, variants in _ALIAS_GROUPS.items() for variant in variants}
+# Trailing words that do not make a different actor: "Islamic State group", "al-Shabab militants".
+_ACTOR_TAILS = {"group", "organization", "organisation", "movement", "militia", "militants", "fighters"}
+_PLACE_TAILS = {"city", "province", "region", "district", "governorate", "town", "village", "area"}
+FUZZY_NAME = 90
+FUZZY_QUESTION = 88
+
+
+def _norm(name: str | None) -> str:
+    """Case, quote marks, punctuation, articles and possessives folded away: "the U.S.'s" -> "us"."""
+    k = fold(name or "")
+    k = re.sub(r"'s\b", "", k)
+    k = re.sub(r"[^\w\s]", lambda m: " " if m.group() in "-/" else "", k)
+    k = " ".join(k.split())
+    return re.sub(r"^(the|a|an) ", "", k)
+
+
+def _actor_words(name: str) -> str:
+    words = _norm(name).split()
+    while len(words) > 1 and words[-1] in _ACTOR_TAILS:
+        words.pop()
+    return " ".join(words)
+
+
+def alias(name: str) -> str | None:
+    """The state (or group) a name stands for, by the alias table: "the Kremlin" -> "Russia"."""
+    return ALIASES.get(_actor_words(name))
+
+
+def actor_key(name: str) -> str:
+    known = alias(name)
+    return _norm(known) if known else _actor_words(name)
+
+
+def place_key(name: str | None) -> str:
+    """A base or place without its generic words or its country: "Hamedan airbase", "Hamedan air
+    base" -> "hamedan"; "Aleppo city, Syria" -> "aleppo"."""
+    if not name:
+        return ""
+    head = name.split(",")[0]
+    words = (_norm(GENERIC_WORDS.sub(" ", head)) or _norm(head)).split()
+    while len(words) > 1 and words[-1] in _PLACE_TAILS:
+        words.pop()
+    return " ".join(words)
+
+
+def similar(a: str, b: str, threshold: int = FUZZY_NAME) -> bool:
+    """Same key, or a small spelling difference; short keys ("us", "uk") must match exactly."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5:
+        return False
+    return fuzz.ratio(a, b) >= threshold or fuzz.token_sort_ratio(a, b) >= threshold
+
+
+# ---- named items -----------------------------------------------------------------------------
+
+@dataclass
+class _Group:
+    keys: set[str]
+    members: list[tuple[int, Any]] = field(default_factory=list)  # (article id, item)
+
+    def names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for _, item in self.members:
+            seen.setdefault(" ".join(item.name.split()), None)
+        return list(seen)
+
+    def most(self, attr: str) -> Any:
+        return Counter(getattr(item, attr) for _, item in self.members).most_common(1)[0][0]
+
+    def distinct(self, attr: str) -> list[str]:
+        seen: dict[str, str] = {}
+        for _, item in self.members:
+            value = getattr(item, attr)
+            if value:
+                seen.setdefault(_norm(value), value)
+        return list(seen.values())
+
+    def articles(self) -> list[int]:
+        return sorted({aid for aid, _ in self.members})
+
+    def evidence(self) -> list[CitedEvidence]:
+        return _cite_all((aid, ev) for aid, item in self.members for ev in item.evidence)
+
+
+def _cite_all(pairs: Iterable[tuple[int, Evidence]]) -> list[CitedEvidence]:
+    out, seen = [], set()
+    for aid, ev in pairs:
+        key = (aid, ev.start, ev.end, ev.quote)
+        if key not in seen:
+            seen.add(key)
+            out.append(CitedEvidence(**ev.model_dump(), article=aid))
+    return out
+
+
+def _group(entries: Iterable[tuple[int, Any]], key: Callable[[str], str]) -> list[_Group]:
+    groups: list[_Group] = []
+    for aid, item in entries:
+        k = key(item.name)
+        if not k:
+            continue
+        g = next((g for g in groups if k in g.keys), None) or next(
+            (g for g in groups if any(similar(k, other) for other in g.keys)), None)
+        if g is None:
+            g = _Group(keys=set())
+            groups.append(g)
+        g.keys.add(k)
+        g.members.append((aid, item))
+    # Items most articles mention first; ties keep the order of first mention.
+    return sorted(groups, key=lambda g: -len(g.articles()))
+
+
+def _display(g: _Group, aliases: bool = False) -> str:
+    """The alias table's name for an actor it knows, else the name the articles use most."""
+    known = next((a for _, item in g.members if (a := alias(item.name))), None) if aliases else None
+    if known:
+        return known
+    counts = Counter(" ".join(item.name.split()) for _, item in g.members)
+    return counts.most_common(1)[0][0]
+
+
+def merge_actors(briefs: dict[int, Brief]) -> list[MergedActor]:
+    groups = _group(((aid, a) for aid, b in briefs.items() for a in b.actors), actor_key)
+    return [MergedActor(name=_display(g, aliases=True), variants=g.names(), kind=g.most("kind"),
+                        roles=g.distinct("role")[:5], articles=g.articles(), evidence=g.evidence())
+            for g in groups]
+
+
+def merge_assets(briefs: dict[int, Brief]) -> list[MergedAsset]:
+    groups = _group(((aid, a) for aid, b in briefs.items() for a in b.assets), _norm)
+    return [MergedAsset(name=_display(g), variants=g.names(), type=g.most("type"),
+                        operators=g.distinct("operator"), articles=g.articles(), evidence=g.evidence())
+            for g in groups]
+
+
+def merge_bases(briefs: dict[int, Brief]) -> list[MergedBase]:
+    groups = _group(((aid, b) for aid, br in briefs.items() for b in br.bases), place_key)
+    return [MergedBase(name=_display(g), variants=g.names(), locations=g.distinct("location"),
+                       operators=g.distinct("operator"), articles=g.articles(), evidence=g.evidence())
+            for g in groups]
+
+
+def merge_questions(briefs: dict[int, Brief]) -> list[MergedQuestion]:
+    groups: list[tuple[str, list[tuple[int, Any]]]] = []
+    for aid, b in briefs.items():
+        for q in b.open_questions:
+            k = _norm(q.question)
+            g = next((g for g in groups if similar(k, g[0], FUZZY_QUESTION)), None)
+            if g is None:
+                groups.append((k, [(aid, q)]))
+            else:
+                g[1].append((aid, q))
+    out = []
+    for _, members in groups:
+        first = members[0][1]
+        variants = list(dict.fromkeys(q.question for _, q in members[1:] if q.question != first.question))
+        out.append(MergedQuestion(question=first.question, why=first.why, variants=variants,
+                                  articles=sorted({aid for aid, _ in members}),
+                                  evidence=_cite_all((aid, ev) for aid, q in members for ev in q.evidence)))
+    return out
+
+
+# ---- casualties ------------------------------------------------------------------------------
+
+def _same_place(a: str | None, b: str | None) -> bool:
+    ka, kb = place_key(a), place_key(b)
+    return bool(ka and kb) and similar(ka, kb)
+
+
+def _fits(c: Casualty, r: TollReport) -> bool:
+    """Nothing tells the two reports apart: same victims (or unknown), same perpetrator (or unstated)."""
+    victims = c.victims == r.victims or "unknown" in (c.victims, r.victims)
+    by = not c.perpetrator or not r.perpetrator or similar(actor_key(c.perpetrator), actor_key(r.perpetrator))
+    return victims and by
+
+
+def figure_text(r: TollReport | Casualty) -> str:
+    """"at least 40 killed and 12 wounded"; a vague report ("dozens were killed") has no number."""
+    parts = [f"{n} {what}" for n, what in ((r.killed, "killed"), (r.wounded, "wounded")) if n is not None]
+    if not parts:
+        return "a number not stated"
+    text = " and ".join(parts)
+    return text if r.qualifier in ("exact", "unknown") else f"{r.qualifier} {text}"
+
+
+def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
+    """Reports grouped by incident and place across articles.
+
+    Two reports are one incident when the article itself flagged them as conflicting, or when they
+    come from different articles, name the same place (fuzzily) and neither victims nor perpetrator
+    differ. Reports with no place stay apart: nothing says they are the same incident.
+    """
+    groups: list[list[TollReport]] = []
+    placed: dict[tuple[int, int], list[TollReport]] = {}  # (article, casualty index) -> its group
+    for aid, b in briefs.items():
+        linked = {i: c for c in b.casualty_conflicts for i in c.reports}
+        for i, c in enumerate(b.casualties):
+            report = TollReport(article=aid, **c.model_dump(exclude={"evidence"}),
+                                evidence=_cite_all((aid, ev) for ev in c.evidence))
+            group = None
+            if i in linked:  # the article says these reports are one incident
+                group = next((placed[(aid, j)] for j in linked[i].reports if (aid, j) in placed), None)
+            if group is None and c.location:
+                # one article's figures that it did not link are different incidents, unless one is
+                # a part of the other ("including three children"): "Afghanistan" on a crash, an
+                # older crash and a bomb attack is not a conflict
+                group = next((g for g in groups if any(_same_place(c.location, r.location) for r in g)
+                              and all(_fits(c, r) and (r.article != aid or c.part_of_larger_figure
+                                                       or r.part_of_larger_figure) for r in g)), None)
+            if group is None:
+                group = []
+                groups.append(group)
+            group.append(report)
+            placed[(aid, i)] = group
+    return [_incident(g) for g in groups]
+
+
+def _incident(reports: list[TollReport]) -> Incident:
+    credible = [r for r in reports if not r.part_of_larger_figure] or reports
+    killed = sorted({r.killed for r in credible if r.killed is not None})
+    wounded = sorted({r.wounded for r in credible if r.wounded is not None})
+    conflict = len(killed) > 1 or len(wounded) > 1
+    note = None
+    if conflict:
+        note = "; ".join(f"{r.reported_by or 'the article'} [{r.article}]: {figure_text(r)}" for r in credible)
+    victims = next((r.victims for r in reports if r.victims != "unknown"), "unknown")
+    return Incident(location=next((r.location for r in reports if r.location), None), victims=victims,
+                    headline_killed=killed[0] if killed else None,
+                    headline_wounded=wounded[0] if wounded else None,
+                    conflict=conflict, note=note, articles=sorted({r.article for r in reports}),
+                    reports=reports)
+
+
+# ---- the whole day ---------------------------------------------------------------------------
+
+def _ref(n: int, r: ArticleResult) -> ArticleRef:
+    a, b = r.article, r.brief
+    dateline = b.dateline if b else None
+    return ArticleRef(
+        id=n, status="ok" if b else "failed", origin=a.origin, url=a.url, outlet=a.outlet,
+        published=a.published or (dateline.date if dateline else None),
+        sha256=a.sha256 if a.text else None,
+        headline=b.headline if b else a.title, summary=b.summary if b else None, dateline=dateline,
+        error=r.error.removeprefix(f"{a.origin}: ") if r.error else None)  # the origin is shown beside it
+
+
+def build_daily_brief(results: Sequence[ArticleResult | Brief], date: str | None = None) -> DailyBrief:
+    """The day's briefs merged (no model call). Accepts `summarize_many` results, or plain briefs.
+
+    Articles are numbered from 1 in input order. The narrative is left empty: see narrative.py.
+    """
+    wrapped = [r if isinstance(r, ArticleResult) else
+               ArticleResult(i, Article(origin=r.meta.source or f"brief {i + 1}"), brief=r)
+               for i, r in enumerate(results)]
+    wrapped.sort(key=lambda r: r.index)
+    refs = [_ref(n, r) for n, r in enumerate(wrapped, 1)]
+    briefs = {n: r.brief for n, r in enumerate(wrapped, 1) if r.brief is not None}
+    usage = Usage()
+    for r in wrapped:
+        if r.brief is not None and not r.cached:
+            u = r.brief.meta.usage
+            usage.calls += u.calls
+            usage.prompt_tokens += u.prompt_tokens
+            usage.completion_tokens += u.completion_tokens
+    stats = DailyStats(articles=len(wrapped), done=sum(r.ok and not r.cached for r in wrapped),
+                       cached=sum(r.ok and r.cached for r in wrapped),
+                       failed=sum(not r.ok for r in wrapped), usage=usage,
+                       seconds=round(sum(r.seconds for r in wrapped), 3))
+    models = Counter(b.meta.model for b in briefs.values())
+    return DailyBrief(
+        date=date, articles=refs, actors=merge_actors(briefs), assets=merge_assets(briefs),
+        bases=merge_bases(briefs), casualties=merge_casualties(briefs),
+        open_questions=merge_questions(briefs), stats=stats,
+        meta=DailyMeta(model=models.most_common(1)[0][0] if models else None,
+                       prompt_version=prompts.prompt_version()))

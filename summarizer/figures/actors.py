@@ -1,0 +1,65 @@
+"""Named actors from the parse's entities: people, organisations, groups, and states that act.
+
+The model lists actors too (and gives their kind and role); these are joined with its list so a long
+article keeps its named officials even when the model's list is full. A place is an actor only when
+it acts: the subject of a verb ("Russia said", "Iran allowed") or a possessor ("Moscow's jets"), not
+"in Aleppo".
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from . import lexicon as L
+from .parser import parse_all
+from ..models.brief import DRAFTS
+
+MAX_SENTENCES = 400  # actors of a very long text: its first sentences are enough
+_SINGLE_LOWER = re.compile(r"^[a-z]")
+
+
+def _kind(label: str, name: str, titled: bool) -> str:
+    words = {w.lower().strip(".,'") for w in name.split()}
+    if label == "PERSON":
+        return "official" if titled else "other"
+    if label == "GPE":
+        return "state"
+    if words & L.FORCE_WORDS:
+        return "military force"
+    if words & L.ARMED_GROUP_WORDS:
+        return "armed group"
+    return "organization" if label == "ORG" else "other"
+
+
+def named_actors(text: str, spans: list[tuple[int, int]]) -> list[BaseModel]:
+    """Actor drafts for the named people, organisations and acting states of the article."""
+    docs = parse_all([text[a:b] for a, b in spans[:MAX_SENTENCES]])
+    found: dict[str, BaseModel] = {}
+    people: list[str] = []
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+                continue
+            name = ent.text.strip(" ,.'\"")
+            if name.lower().startswith("the "):
+                name = name[4:]
+            if not 2 <= len(name) <= 80 or _SINGLE_LOWER.match(name) or "\n" in name:
+                continue
+            root = ent.root
+            if ent.label_ in ("GPE", "NORP"):
+                # a place or nationality acts only as a subject or possessor ("Russia said", "Iran's")
+                if ent.label_ == "NORP" and not any(w in name.lower() for w in L.GROUP_NORP_HINTS):
+                    continue
+                if root.dep_ not in ("nsubj", "nsubjpass", "poss", "agent"):
+                    continue
+            if ent.label_ == "PERSON":
+                if len(name.split()) == 1 and any(p.split()[-1] == name for p in people):
+                    continue  # "Shoigu" after "Sergei Shoigu"
+                people.append(name)
+            titled = any(t.lemma_.lower() in L.TITLE_WORDS for t in root.subtree) or any(
+                t.lemma_.lower() in L.TITLE_WORDS for t in doc[max(0, ent.start - 3):ent.start])
+            kind = _kind(ent.label_, name, titled)
+            found.setdefault(name.lower(), DRAFTS["actors"](name=name, kind=kind, role="named in the article"))
+    return list(found.values())
