@@ -27,6 +27,7 @@ from ..models.daily import (
     ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
     MergedBase, MergedQuestion, TollReport,
 )
+from ..figures.toll import toll_text
 from ..text.grounding import fold
 from ..models.brief import Brief, Casualty, Evidence, Usage
 from ..verify.checks import GENERIC_WORDS
@@ -241,11 +242,7 @@ def _fits(c: Casualty, r: TollReport) -> bool:
 
 def figure_text(r: TollReport | Casualty) -> str:
     """"at least 40 killed and 12 wounded"; a vague report ("dozens were killed") has no number."""
-    parts = [f"{n} {what}" for n, what in ((r.killed, "killed"), (r.wounded, "wounded")) if n is not None]
-    if not parts:
-        return "a number not stated"
-    text = " and ".join(parts)
-    return text if r.qualifier in ("exact", "unknown") else f"{r.qualifier} {text}"
+    return toll_text(r.killed, r.wounded, r.qualifier) or "a number not stated"
 
 
 def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
@@ -320,13 +317,7 @@ def build_daily_brief(results: Sequence[ArticleResult | Brief], date: str | None
     wrapped.sort(key=lambda r: r.index)
     refs = [_ref(n, r) for n, r in enumerate(wrapped, 1)]
     briefs = {n: r.brief for n, r in enumerate(wrapped, 1) if r.brief is not None}
-    usage = Usage()
-    for r in wrapped:
-        if r.brief is not None and not r.cached:
-            u = r.brief.meta.usage
-            usage.calls += u.calls
-            usage.prompt_tokens += u.prompt_tokens
-            usage.completion_tokens += u.completion_tokens
+    usage = sum((r.brief.meta.usage for r in wrapped if r.brief is not None and not r.cached), Usage())
     stats = DailyStats(articles=len(wrapped), done=sum(r.ok and not r.cached for r in wrapped),
                        cached=sum(r.ok and r.cached for r in wrapped),
                        failed=sum(not r.ok for r in wrapped), usage=usage,

@@ -129,8 +129,5 @@ async def add_narrative(summarizer: Summarizer, daily: DailyBrief, store: Store 
         if store is not None:
             store.save_narrative(key, answer.model_dump_json())
     kept, rejected = check_narrative(answer, daily)
-    total = daily.stats.usage
-    stats = daily.stats.model_copy(update={"usage": Usage(
-        calls=total.calls + usage.calls, prompt_tokens=total.prompt_tokens + usage.prompt_tokens,
-        completion_tokens=total.completion_tokens + usage.completion_tokens)})
+    stats = daily.stats.model_copy(update={"usage": daily.stats.usage + usage})
     return daily.model_copy(update={"narrative": kept, "rejected": [*daily.rejected, *rejected], "stats": stats})

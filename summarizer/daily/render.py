@@ -13,6 +13,7 @@ from functools import cache
 
 import jinja2
 
+from ..figures.toll import toll_text
 from .aggregate import figure_text
 from ..models.daily import CitedEvidence, DailyBrief, Incident, TollReport
 from ..mdescape import md_cell, md_code, md_line
@@ -31,8 +32,7 @@ def _cell(value: object) -> str:
 
 
 def headline_figure(i: Incident) -> str:
-    parts = [f"{n} {w}" for n, w in ((i.headline_killed, "killed"), (i.headline_wounded, "wounded")) if n is not None]
-    return " and ".join(parts) or "—"
+    return toll_text(i.headline_killed, i.headline_wounded) or "—"
 
 
 def _report_line(r: TollReport) -> str:

@@ -122,6 +122,11 @@ class Usage(_Model):
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
+    def __add__(self, other: Usage) -> Usage:
+        """The usage of both together (calls of a run, briefs of a day): `sum(usages, Usage())`."""
+        return Usage(calls=self.calls + other.calls, prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+                     completion_tokens=self.completion_tokens + other.completion_tokens)
+
 
 class Meta(_Model):
     model: str
