@@ -64,6 +64,9 @@ class Reading:
 # ---- the slots of a predicate -------------------------------------------------------------------
 
 def _lemma(t: "Token") -> str:
+    # the lemmatizer reads "wound" as the past of "wind"; only "wound up/down" is that
+    if t.lower_ == "wound" and not any(c.dep_ == "prt" for c in t.children):
+        return "wound"
     return t.lemma_.lower()
 
 
@@ -166,7 +169,9 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                                           if _state_field(a)), None)
         if f:
             return f, past_of, None
-    for rel in _children(x, "acl", "amod", "relcl"):
+    # a relative clause after coordinated nouns belongs to all of them: "it was two soldiers and
+    # four civilians that died"
+    for rel in (r for n in (x, *x.conjuncts) for r in _children(n, "acl", "amod", "relcl")):
         f = _verb_field(rel) or (_state_field(rel) if rel.dep_ != "relcl" else None)
         if f and (rel.dep_ != "relcl" or _passive(rel) or _lemma(rel) in L.DIE_VERBS):
             return f, rel, None  # "12 people killed in ...", "the 12 who were killed"
@@ -183,6 +188,8 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                 return f, g, g
             f, pred, _ = _slot(g)
             return f, pred, g
+        if _lemma(p) == "of" and _lemma(g) in L.AMOUNT_NOUNS:
+            return _slot(g)  # "an average of 5,000 people have been killed", "a total of 45 people"
         if _lemma(p) == "of":
             f = _noun_field(g)
             if f:
@@ -210,24 +217,22 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                 f = _verb_field(c) or _state_field(c)
                 if f:
                     return f, c, None
+    if dep == "nsubj" and _lemma(h) in L.REPORT_VERBS:
+        return None, None, None  # who reports ("Patang told reporters ...") is not who suffered
     if dep == "nsubj":
-        for v in (h, *_subjectless_conjuncts(h)):
-            lem = _lemma(v)
-            if lem in L.DIE_VERBS:
-                return "killed", v, None
-            if v.tag_ == "VBN" and not _children(v, "aux", "dobj") and _verb_field(v):
-                return _verb_field(v), v, None  # "12 killed in blast", "... and 20 injured"
-            if lem == "be":
-                for c in _children(v, "acomp", "attr"):
-                    f = _state_field(c) or (_noun_field(c) if c.dep_ == "attr" else None)
+        found = [r for v in (h, *_subjectless_conjuncts(h)) if (r := _suffered(v))[0]]
+        # "suffered a wound ... and was pronounced dead": what happened last to them is what counts
+        return next((r for r in found if r[0] == "killed"), found[0]) if found else (None, None, None)
+    if dep == "npadvmod" and x.pos_ == "NUM" and x.i > h.i and _lemma(h) not in L.DIE_VERBS \
+            and _verb_field(h) and not _children(h, "dobj"):
+        return _verb_field(h), h, None  # a headline's "..., wound 13"
+    if dep == "dobj":
+        for p in _children(h, "prep"):  # "lists 2,175 soldiers as having died", "counted 30 as dead"
+            if _lemma(p) == "as":
+                for c in _children(p, "pcomp", "pobj", "acomp", "amod"):
+                    f = _verb_field(c) or _state_field(c) or ("killed" if _lemma(c) in L.DIE_VERBS else None)
                     if f:
-                        return f, c, None  # "12 are dead"
-                f, dead = _among_the_dead(v)  # "three children were among the dead"
-                if f:
-                    return f, dead, dead
-            f = _harm_with(v)
-            if f:
-                return f, v, None
+                        return f, c, None
     if dep == "dobj" and _lemma(h) in L.PART_PREPS:  # "the dead include seven Iranians"
         for sbj in _children(h, "nsubj"):
             f = _noun_field(sbj) or _state_field(sbj)
@@ -248,6 +253,33 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     if f:
         return f, dead, dead
     return None, None, None
+
+
+def _suffered(v: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
+    """What a verb says its subject suffered: 'died', '12 killed in blast', 'and seven others
+    wounded' (a verb gapped after a passive), '12 are dead', 'were among the dead', 'was pronounced
+    dead', 'suffered injuries'."""
+    lem = _lemma(v)
+    if lem in L.DIE_VERBS:
+        return "killed", v, None
+    gapped = v.dep_ == "conj" and _passive(v.head)
+    if (v.tag_ == "VBN" or gapped and v.tag_ == "VBD") and not _children(v, "aux", "dobj") and _verb_field(v):
+        return _verb_field(v), v, None
+    if lem == "be":
+        for c in _children(v, "acomp", "attr"):
+            f = _state_field(c) or (_noun_field(c) if c.dep_ == "attr" else None)
+            if f:
+                return f, c, None
+        f, dead = _among_the_dead(v)
+        if f:
+            return f, dead, dead
+    if _passive(v):
+        for c in _children(v, "oprd", "xcomp", "acomp"):
+            f = _verb_field(c) or _state_field(c)
+            if f:
+                return f, c, None
+    f = _harm_with(v)
+    return (f, v, None) if f else (None, None, None)
 
 
 # ---- the phrase a figure counts -----------------------------------------------------------------
@@ -419,8 +451,9 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
                     return before
                 continue
             s = subj[0]
-            if s.pos_ == "PRON":
-                return last.get("person" if s.lower_ in ("he", "she") else "org")
+            if s.pos_ == "PRON":  # the last named speaker, else the last named person or organisation
+                kind = "person" if s.lower_ in ("he", "she") else "org"
+                return last.get(f"speaking {kind}") or last.get(kind)
             return _name_of(s)
     return None
 
@@ -435,11 +468,17 @@ def _phrase_before(verb: "Token") -> str | None:
 
 
 def _remember_speakers(sent: "Span", last: dict[str, str]) -> None:
+    """The names a later 'he said' or 'it said' may stand for: the last person and organisation
+    named, and the last of each that was the subject of a reporting verb (a pronoun that reports
+    more often continues a speaker than names the person last mentioned, often a victim)."""
     for e in sent.ents:
-        if e.label_ == "PERSON":
-            last["person"] = e.text
-        elif e.label_ in ("ORG", "GPE", "NORP"):
-            last["org"] = e.text
+        kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
+        if kind is None:
+            continue
+        last[kind] = e.text
+        if any(t.dep_ == "nsubj" and _lemma(t.head) in L.REPORT_VERBS for t in e) or \
+                any(_lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
+            last[f"speaking {kind}"] = e.text
 
 
 def _location(pred: "Token", sent: "Span") -> str | None:
@@ -471,6 +510,8 @@ def _singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", 
             continue
         if _children(t, "nummod") or (t.dep_ == "compound"):
             continue
+        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not _children(t.head, "nummod"):
+            continue  # "killed Abdul Noorzai, the district governor": one person named twice
         ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
         person = ent is not None and ent.label_ == "PERSON"
         determined = any(c.dep_ in ("det", "poss") and c.lower_ not in ("no", "every", "each", "any")
