@@ -44,6 +44,7 @@ class Figure:
     source: str | None = None
     victims: str | None = None  # "civilians", "combatants", or None when the text does not say
     location: str | None = None
+    perpetrator: str | None = None
     sentence: tuple[int, int] = (0, 0)
 
 
@@ -485,12 +486,35 @@ def _location(pred: "Token", sent: "Span") -> str | None:
     """A named place the clause puts the event in ('in Aleppo', 'near the border town of X')."""
     for scope in (list(pred.subtree), list(sent)):
         for t in scope:
+            # a proper noun after "in" that the tagger calls a nationality is a place misread ("in Aleppo")
             if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside", "on", "across", "around") \
-                    and t.ent_type_ in ("GPE", "LOC", "FAC"):
+                    and (t.ent_type_ in ("GPE", "LOC", "FAC") or t.ent_type_ == "NORP" and t.tag_ == "NNP"):
                 ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
                 if ent is not None:
                     return ent.text
     return None
+
+
+def _perpetrator(pred: "Token", victim: "Token") -> str | None:
+    """Who did it, as the clause says: the subject of an active 'kill'/'wound' ('Gunmen killed 12'),
+    the agent of a passive one ('killed by a roadside bomb'), the subject of 'left N dead'."""
+    v = pred
+    while v.dep_ in ("conj", "oprd", "acomp", "xcomp", "amod") and v.head != v and v.pos_ != "NOUN":
+        if _children(v, "nsubj", "nsubjpass", "agent"):
+            break
+        v = v.head  # "... and wounded 30", "left 5 dead": the verb whose subject did it
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    doers = [o for a in _children(v, "agent") for o in _children(a, "pobj")] if _passive(v) else \
+        [s for s in _children(v, "nsubj") if s is not victim and _lemma(v) not in L.DIE_VERBS]
+    # a person or a group, not the means ("a roadside bomb", "the attack", "an airstrike")
+    doers = [d for d in doers if d.pos_ in ("NOUN", "PROPN") and d not in victim.subtree and (
+        d.ent_type_ in ("PERSON", "ORG", "NORP") or _person_noun(d) or _lemma(d).endswith(("er", "or"))
+        or _lemma(d) in L.FORCE_WORDS or _lemma(d) in L.ARMED_GROUP_WORDS or d.lower_ in L.ARMED_GROUP_WORDS)]
+    if not doers:
+        return None
+    name = _name_of(doers[0])
+    return name if len(name) <= 80 else None
 
 
 # ---- reading a sentence ---------------------------------------------------------------------------
@@ -585,6 +609,7 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
             source = original[at:at + len(source)]
         out.figures.append(Figure(field=f, mention=mention, role=role, source=source,
                                   victims=_victims(x), location=_location(pred, sent),
+                                  perpetrator=_perpetrator(pred, x),
                                   sentence=(offset, offset + len(doc.text))))
         whole_of[x.i] = len(out.figures) - 1
     _remember_speakers(sent, last)
@@ -638,6 +663,7 @@ class Candidate:
     source: str | None = None
     victims: str | None = None
     location: str | None = None
+    perpetrator: str | None = None
 
     def label(self) -> str:
         parts = []
@@ -665,9 +691,10 @@ def candidates(reading: Reading) -> list[Candidate]:
                 and prev.source == f.source):
             prev.wounded = f.mention
             prev.location = prev.location or f.location
+            prev.perpetrator = prev.perpetrator or f.perpetrator
             continue
         c = Candidate(*f.sentence, role="casualties" if f.field == "casualties" else f.role, source=f.source,
-                      victims=f.victims, location=f.location)
+                      victims=f.victims, location=f.location, perpetrator=f.perpetrator)
         if f.field == "wounded":
             c.wounded = f.mention
         else:

@@ -13,7 +13,7 @@ from .backend import Backend
 from .dateline import find_dateline
 from .grounding import Grounder
 from .schema import Brief, Casualty, Meta, Rejected
-from .verify import check_dateline, check_prose, drop_answered_questions, ground_only, verify_drafts
+from .verify import HEADLINE_MAX, check_dateline, check_prose, drop_answered_questions, ground_only, verify_drafts
 
 
 MAX_FACTS = 6
@@ -103,7 +103,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         headline, summary = check_prose(overview.headline, overview.summary, text,
                                         facts.items["casualties"], facts)
     if headline is None:
-        headline = _fallback_headline(text)
+        headline = (extract.headline_of(text) or "(no headline)")[:HEADLINE_MAX]
     drafts.timings["total"] = round(time.perf_counter() - started, 3)
     return Brief(
         headline=headline,
@@ -127,12 +127,3 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
             source=source,
         ),
     )
-
-
-def _fallback_headline(text: str) -> str:
-    """The article's first non-metadata line, when the model's headline failed its check."""
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.lower().startswith(("source:", "published:")):
-            return line[:120]
-    return "(no headline)"
