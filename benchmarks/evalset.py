@@ -9,6 +9,11 @@ helper. Its split is fixed by a hash of each article's id (no look at the labels
 
 Articles are briefed with the embedded model (or --base-url); each brief is appended to
 benchmarks/out/evalset-<split>-<mode>.jsonl as soon as it is made, so an interrupted run resumes.
+
+Figures are scored two ways: per mention, casualty rows only (the labels list a toll once for each
+sentence that states it); and per article, each (field, value) once, with the running totals a brief
+lists among its background figures (the labels mark them role "total"; the brief keeps them apart
+from incident tolls on purpose).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import argparse
 import asyncio
 import hashlib
 import json
+import re
 import statistics
 import sys
 import time
@@ -149,13 +155,49 @@ def score_sentences(split: str) -> dict[str, Any]:
     return {"split": split, "sentences": len(rows), **t.report()}
 
 
-def _brief_pairs(brief: dict) -> list[tuple[str, int, str | None]]:
+_ABOUT_FIELD = ((re.compile(r"\b(?:kill|dead|die|death|fatalit)", re.I), "killed"),
+                (re.compile(r"\b(?:wound|injur|hurt)", re.I), "wounded"))
+
+
+def _background_pairs(brief: dict) -> list[tuple[str, int, str | None]]:
+    """Running totals a brief lists among its background figures ('more than 10,000' / 'people
+    killed (running total)'), read the same way for every mode: the field from the words of `about`,
+    the value from `figure`."""
+    from summarizer.numbers import find_numbers
+
+    out = []
+    for b in brief.get("background_figures", []):
+        field = next((f for rx, f in _ABOUT_FIELD if rx.search(b.get("about") or "")), None)
+        values = [m.value for m in find_numbers(b.get("figure") or "") if m.value is not None and m.kind != "date"]
+        if field and len(values) == 1:
+            out.append((field, values[0], None))
+    return out
+
+
+def _brief_pairs(brief: dict, totals: bool = False) -> list[tuple[str, int, str | None]]:
     out = []
     for c in brief.get("casualties", []):
         for f in FIELDS:
             if c.get(f) is not None:
                 out.append((f, c[f], c.get("reported_by")))
-    return out
+    return out + (_background_pairs(brief) if totals else [])
+
+
+def _distinct(pred: list[tuple[str, int, str | None]], gold_figs: list[dict]) -> tuple[list, list[dict]]:
+    """Each (field, value) once per article: a headline and the body stating one toll are one figure
+    (the brief merges them, the labels list each mention); of a gold figure's mentions, one naming a
+    source is kept."""
+    seen, gold = set(), []
+    for g in sorted(gold_figs, key=lambda g: not g.get("reported_by")):
+        key = (g["field"], g.get("value"))
+        if key not in seen:
+            seen.add(key)
+            gold.append(g)
+    by_key: dict[tuple, tuple] = {}
+    for f, v, src in pred:
+        if (f, v) not in by_key or (src and not by_key[(f, v)][2]):
+            by_key[(f, v)] = (f, v, src)
+    return list(by_key.values()), gold
 
 
 async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict) -> dict[str, dict]:
@@ -188,19 +230,22 @@ def score_articles(split: str, mode: str, settings: dict, limit: int | None = No
     rows = [r for r in articles() if r["split"] == split][:limit]
     OUT.mkdir(parents=True, exist_ok=True)
     done = asyncio.run(_brief_all(rows, mode, OUT / f"evalset-{split}-{mode}.jsonl", settings))
-    t = Tally()
+    t, whole = Tally(), Tally()
     seconds, prompt, completion, errors = [], [], [], 0
     for r in rows:
         rec = done[r["id"]]
         brief = rec.get("brief") or {}
         errors += "error" in rec
         t.figures(_brief_pairs(brief), r["figures"])
+        whole.figures(*_distinct(_brief_pairs(brief, totals=True), r["figures"]))
         t.actors([a["name"] for a in brief.get("actors", [])], r["actors"])
         seconds.append(rec["seconds"])
         usage = (brief.get("meta") or {}).get("usage") or {}
         prompt.append(usage.get("prompt_tokens", 0))
         completion.append(usage.get("completion_tokens", 0))
+    distinct = {k: v for k, v in whole.report().items() if k not in ("named-actor recall", "actors")}
     return {"split": split, "mode": mode, "articles": len(rows), "failed": errors, **t.report(),
+            "distinct figures per article, running totals included": distinct,
             "median s/article": statistics.median(seconds) if seconds else None,
             "mean prompt tokens": statistics.mean(prompt) if prompt else None,
             "mean completion tokens": statistics.mean(completion) if completion else None}

@@ -20,6 +20,7 @@ from .verify.checks import check_dateline, check_prose, drop_answered_questions,
 
 
 MAX_FACTS = 6
+FALLBACK_HEADLINE = 120  # the first line, cut, when the model's headline fails its check
 # What a brief depends on besides the article and the model: the stages that read, prompt for and
 # check it (whole subpackages, so a module added to one counts without a list to keep), this
 # module, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
@@ -108,7 +109,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         headline, summary = check_prose(overview.headline, overview.summary, text,
                                         facts.items["casualties"], facts)
     if headline is None:
-        headline = _fallback_headline(text)
+        headline = (extract.headline_of(text) or "(no headline)")[:FALLBACK_HEADLINE]
     drafts.timings["total"] = round(time.perf_counter() - started, 3)
     return Brief(
         headline=headline,
@@ -132,12 +133,3 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
             source=source,
         ),
     )
-
-
-def _fallback_headline(text: str) -> str:
-    """The article's first non-metadata line, when the model's headline failed its check."""
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.lower().startswith(("source:", "published:")):
-            return line[:120]
-    return "(no headline)"

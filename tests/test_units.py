@@ -143,21 +143,19 @@ def found(text: str, g: Grounder) -> list[Candidate]:
     return candidates(read_figures(text, g.sentence_spans))
 
 
-def label(happened="killed", victims="unknown", location=None, perpetrator=None, reported_by=None):
+def label(happened="killed", figure="12"):
     from summarizer.models.brief import FigureLabel
-    return FigureLabel(happened=happened, victims=victims, location=location, perpetrator=perpetrator,
-                       reported_by=reported_by)
+    return FigureLabel(figure=figure, happened=happened)
 
 
-def test_figure_attributes_that_are_not_the_articles_words_are_dropped():
-    text = "Air raids on Tuesday killed 19 civilians in Aleppo, the Syrian Observatory for Human Rights said."
+def test_who_reports_where_who_did_it_and_the_victims_come_from_the_parse():
+    text = "Gunmen killed 19 civilians in Aleppo on Tuesday, the Syrian Observatory for Human Rights said."
     g = Grounder(text)
     (c,) = found(text, g)
-    out = verify_drafts(text, {}, g, figures=[(c, [label(victims="civilians", location="Dogo market",
-                                                         perpetrator="gunmen", reported_by="police")])])
+    out = verify_drafts(text, {}, g, figures=[(c, [label(figure="19")])])
     (kept,) = out.items["casualties"]
-    assert (kept.killed, kept.location, kept.perpetrator) == (19, "Aleppo", None)
-    assert kept.reported_by == "Syrian Observatory for Human Rights"  # the parse's, not the model's
+    assert (kept.killed, kept.location, kept.perpetrator, kept.victims) == (19, "Aleppo", "Gunmen", "civilians")
+    assert kept.reported_by == "Syrian Observatory for Human Rights"
 
 
 def test_a_figure_the_model_reads_as_no_casualty_is_rejected_and_another_harm_is_shown_beside_it():
@@ -181,7 +179,7 @@ def test_vague_running_totals_read_as_written_and_answered_questions_are_not_ope
     text = ("Since January scores of civilians have been killed, reports said. Air raids on Tuesday "
             "killed 19 civilians, the monitor said. It is unclear who flew the jets.")
     g = Grounder(text)
-    figures = [(c, None if c.role == "total" else [label(victims="civilians")]) for c in found(text, g)]
+    figures = [(c, None if c.role == "total" else [label(figure="19")]) for c in found(text, g)]
     questions = [draft("open_questions", question="How many civilians were killed?", why="not stated",
                        quote="Air raids on Tuesday killed 19 civilians"),
                  draft("open_questions", question="Who flew the jets?", why="not stated",
@@ -240,14 +238,41 @@ def test_sentences_and_their_offsets(text, sentences):
     assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:]))  # in order, not overlapping
 
 
-def test_victims_come_from_the_noun_the_figure_counts_before_the_models_guess():
+def test_victims_come_from_the_noun_the_figure_counts():
     text = ("Air raids killed 19 people in Aleppo, the Observatory said. "
-            "Its head said the strikes, which left three children among the dead, were carried out by jets.")
+            "Its head said the strikes, which left three children among the dead, were carried out by jets. "
+            "Gunmen killed four soldiers and two farmers in Hama.")
     g = Grounder(text)
-    whole, part = found(text, g)
-    out = verify_drafts(text, {}, g, figures=[(whole, [label()]), (part, [label()])])
+    cands = found(text, g)
+    out = verify_drafts(text, {}, g, figures=[(c, [label(figure=c.killed.text)]) for c in cands])
     assert [(c.killed, c.victims, c.part_of_larger_figure) for c in out.items["casualties"]] == [
-        (19, "unknown", False), (3, "civilians", True)]
-    # what the model said stands where the article's noun says nothing
-    out = verify_drafts(text, {}, g, figures=[(whole, [label(victims="mixed")])])
-    assert out.items["casualties"][0].victims == "mixed"
+        (19, "unknown", False), (3, "civilians", True), (4, "combatants", False), (2, "civilians", False)]
+
+
+def test_the_figure_check_sees_sentences_not_the_article_and_answers_go_to_the_figure_they_copy():
+    import asyncio
+
+    from summarizer.llm.extract import Drafts, _label_figures
+    from summarizer.models.brief import Usage
+
+    text = ("Market attack\n\nThe town was calm on Monday. Gunmen killed 12 people and wounded 30 in the "
+            "market, police said. " + "Shops reopened later. " * 40)
+    g = Grounder(text)
+    seen = []
+
+    class Backend:
+        async def extract(self, model, messages, max_tokens):
+            seen.append(messages)
+            # out of order: the model answered about 30 first
+            return model(figures=[{"figure": "30", "happened": "kidnapped"},
+                                  {"figure": "12", "happened": "killed"}]), Usage(calls=1), 0.1
+
+    drafts = Drafts()
+    asyncio.run(_label_figures(Backend(), found(text, g), text, drafts))
+    (prompt,) = [m["content"] for m in seen[0] if m["role"] == "user"]
+    assert "[12]" in prompt and "[30]" in prompt and "Market attack" in prompt
+    assert "Shops reopened" not in prompt and "calm on Monday" not in prompt  # the sentence, not the article
+    ((c, labels),) = drafts.figures
+    assert [lab.happened for lab in labels] == ["killed", "kidnapped"]
+    out = verify_drafts(text, {}, g, figures=drafts.figures)
+    assert out.items["casualties"] == [] and out.rejected[0].item["model"] == "no casualty ('kidnapped')"

@@ -44,6 +44,7 @@ class Figure:
     source: str | None = None
     victims: str | None = None  # "civilians", "combatants", or None when the text does not say
     location: str | None = None
+    perpetrator: str | None = None
     sentence: tuple[int, int] = (0, 0)
 
 
@@ -64,6 +65,9 @@ class Reading:
 # ---- the slots of a predicate -------------------------------------------------------------------
 
 def _lemma(t: "Token") -> str:
+    # the lemmatizer reads "wound" as the past of "wind"; only "wound up/down" is that
+    if t.lower_ == "wound" and not any(c.dep_ == "prt" for c in t.children):
+        return "wound"
     return t.lemma_.lower()
 
 
@@ -166,7 +170,9 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                                           if _state_field(a)), None)
         if f:
             return f, past_of, None
-    for rel in _children(x, "acl", "amod", "relcl"):
+    # a relative clause after coordinated nouns belongs to all of them: "it was two soldiers and
+    # four civilians that died"
+    for rel in (r for n in (x, *x.conjuncts) for r in _children(n, "acl", "amod", "relcl")):
         f = _verb_field(rel) or (_state_field(rel) if rel.dep_ != "relcl" else None)
         if f and (rel.dep_ != "relcl" or _passive(rel) or _lemma(rel) in L.DIE_VERBS):
             return f, rel, None  # "12 people killed in ...", "the 12 who were killed"
@@ -183,6 +189,8 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                 return f, g, g
             f, pred, _ = _slot(g)
             return f, pred, g
+        if _lemma(p) == "of" and _lemma(g) in L.AMOUNT_NOUNS:
+            return _slot(g)  # "an average of 5,000 people have been killed", "a total of 45 people"
         if _lemma(p) == "of":
             f = _noun_field(g)
             if f:
@@ -210,24 +218,22 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                 f = _verb_field(c) or _state_field(c)
                 if f:
                     return f, c, None
+    if dep == "nsubj" and _lemma(h) in L.REPORT_VERBS:
+        return None, None, None  # who reports ("Patang told reporters ...") is not who suffered
     if dep == "nsubj":
-        for v in (h, *_subjectless_conjuncts(h)):
-            lem = _lemma(v)
-            if lem in L.DIE_VERBS:
-                return "killed", v, None
-            if v.tag_ == "VBN" and not _children(v, "aux", "dobj") and _verb_field(v):
-                return _verb_field(v), v, None  # "12 killed in blast", "... and 20 injured"
-            if lem == "be":
-                for c in _children(v, "acomp", "attr"):
-                    f = _state_field(c) or (_noun_field(c) if c.dep_ == "attr" else None)
+        found = [r for v in (h, *_subjectless_conjuncts(h)) if (r := _suffered(v))[0]]
+        # "suffered a wound ... and was pronounced dead": what happened last to them is what counts
+        return next((r for r in found if r[0] == "killed"), found[0]) if found else (None, None, None)
+    if dep == "npadvmod" and x.pos_ == "NUM" and x.i > h.i and _lemma(h) not in L.DIE_VERBS \
+            and _verb_field(h) and not _children(h, "dobj"):
+        return _verb_field(h), h, None  # a headline's "..., wound 13"
+    if dep == "dobj":
+        for p in _children(h, "prep"):  # "lists 2,175 soldiers as having died", "counted 30 as dead"
+            if _lemma(p) == "as":
+                for c in _children(p, "pcomp", "pobj", "acomp", "amod"):
+                    f = _verb_field(c) or _state_field(c) or ("killed" if _lemma(c) in L.DIE_VERBS else None)
                     if f:
-                        return f, c, None  # "12 are dead"
-                f, dead = _among_the_dead(v)  # "three children were among the dead"
-                if f:
-                    return f, dead, dead
-            f = _harm_with(v)
-            if f:
-                return f, v, None
+                        return f, c, None
     if dep == "dobj" and _lemma(h) in L.PART_PREPS:  # "the dead include seven Iranians"
         for sbj in _children(h, "nsubj"):
             f = _noun_field(sbj) or _state_field(sbj)
@@ -248,6 +254,33 @@ def _slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     if f:
         return f, dead, dead
     return None, None, None
+
+
+def _suffered(v: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
+    """What a verb says its subject suffered: 'died', '12 killed in blast', 'and seven others
+    wounded' (a verb gapped after a passive), '12 are dead', 'were among the dead', 'was pronounced
+    dead', 'suffered injuries'."""
+    lem = _lemma(v)
+    if lem in L.DIE_VERBS:
+        return "killed", v, None
+    gapped = v.dep_ == "conj" and _passive(v.head)
+    if (v.tag_ == "VBN" or gapped and v.tag_ == "VBD") and not _children(v, "aux", "dobj") and _verb_field(v):
+        return _verb_field(v), v, None
+    if lem == "be":
+        for c in _children(v, "acomp", "attr"):
+            f = _state_field(c) or (_noun_field(c) if c.dep_ == "attr" else None)
+            if f:
+                return f, c, None
+        f, dead = _among_the_dead(v)
+        if f:
+            return f, dead, dead
+    if _passive(v):
+        for c in _children(v, "oprd", "xcomp", "acomp"):
+            f = _verb_field(c) or _state_field(c)
+            if f:
+                return f, c, None
+    f = _harm_with(v)
+    return (f, v, None) if f else (None, None, None)
 
 
 # ---- the phrase a figure counts -----------------------------------------------------------------
@@ -419,8 +452,9 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
                     return before
                 continue
             s = subj[0]
-            if s.pos_ == "PRON":
-                return last.get("person" if s.lower_ in ("he", "she") else "org")
+            if s.pos_ == "PRON":  # the last named speaker, else the last named person or organisation
+                kind = "person" if s.lower_ in ("he", "she") else "org"
+                return last.get(f"speaking {kind}") or last.get(kind)
             return _name_of(s)
     return None
 
@@ -435,23 +469,52 @@ def _phrase_before(verb: "Token") -> str | None:
 
 
 def _remember_speakers(sent: "Span", last: dict[str, str]) -> None:
+    """The names a later 'he said' or 'it said' may stand for: the last person and organisation
+    named, and the last of each that was the subject of a reporting verb (a pronoun that reports
+    more often continues a speaker than names the person last mentioned, often a victim)."""
     for e in sent.ents:
-        if e.label_ == "PERSON":
-            last["person"] = e.text
-        elif e.label_ in ("ORG", "GPE", "NORP"):
-            last["org"] = e.text
+        kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
+        if kind is None:
+            continue
+        last[kind] = e.text
+        if any(t.dep_ == "nsubj" and _lemma(t.head) in L.REPORT_VERBS for t in e) or \
+                any(_lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
+            last[f"speaking {kind}"] = e.text
 
 
 def _location(pred: "Token", sent: "Span") -> str | None:
     """A named place the clause puts the event in ('in Aleppo', 'near the border town of X')."""
     for scope in (list(pred.subtree), list(sent)):
         for t in scope:
+            # a proper noun after "in" that the tagger calls a nationality is a place misread ("in Aleppo")
             if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside", "on", "across", "around") \
-                    and t.ent_type_ in ("GPE", "LOC", "FAC"):
+                    and (t.ent_type_ in ("GPE", "LOC", "FAC") or t.ent_type_ == "NORP" and t.tag_ == "NNP"):
                 ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
                 if ent is not None:
                     return ent.text
     return None
+
+
+def _perpetrator(pred: "Token", victim: "Token") -> str | None:
+    """Who did it, as the clause says: the subject of an active 'kill'/'wound' ('Gunmen killed 12'),
+    the agent of a passive one ('killed by a roadside bomb'), the subject of 'left N dead'."""
+    v = pred
+    while v.dep_ in ("conj", "oprd", "acomp", "xcomp", "amod") and v.head != v and v.pos_ != "NOUN":
+        if _children(v, "nsubj", "nsubjpass", "agent"):
+            break
+        v = v.head  # "... and wounded 30", "left 5 dead": the verb whose subject did it
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    doers = [o for a in _children(v, "agent") for o in _children(a, "pobj")] if _passive(v) else \
+        [s for s in _children(v, "nsubj") if s is not victim and _lemma(v) not in L.DIE_VERBS]
+    # a person or a group, not the means ("a roadside bomb", "the attack", "an airstrike")
+    doers = [d for d in doers if d.pos_ in ("NOUN", "PROPN") and d not in victim.subtree and (
+        d.ent_type_ in ("PERSON", "ORG", "NORP") or _person_noun(d) or _lemma(d).endswith(("er", "or"))
+        or _lemma(d) in L.FORCE_WORDS or _lemma(d) in L.ARMED_GROUP_WORDS or d.lower_ in L.ARMED_GROUP_WORDS)]
+    if not doers:
+        return None
+    name = _name_of(doers[0])
+    return name if len(name) <= 80 else None
 
 
 # ---- reading a sentence ---------------------------------------------------------------------------
@@ -471,6 +534,8 @@ def _singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", 
             continue
         if _children(t, "nummod") or (t.dep_ == "compound"):
             continue
+        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not _children(t.head, "nummod"):
+            continue  # "killed Abdul Noorzai, the district governor": one person named twice
         ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
         person = ent is not None and ent.label_ == "PERSON"
         determined = any(c.dep_ in ("det", "poss") and c.lower_ not in ("no", "every", "each", "any")
@@ -544,6 +609,7 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
             source = original[at:at + len(source)]
         out.figures.append(Figure(field=f, mention=mention, role=role, source=source,
                                   victims=_victims(x), location=_location(pred, sent),
+                                  perpetrator=_perpetrator(pred, x),
                                   sentence=(offset, offset + len(doc.text))))
         whole_of[x.i] = len(out.figures) - 1
     _remember_speakers(sent, last)
@@ -597,6 +663,7 @@ class Candidate:
     source: str | None = None
     victims: str | None = None
     location: str | None = None
+    perpetrator: str | None = None
 
     def label(self) -> str:
         parts = []
@@ -624,9 +691,10 @@ def candidates(reading: Reading) -> list[Candidate]:
                 and prev.source == f.source):
             prev.wounded = f.mention
             prev.location = prev.location or f.location
+            prev.perpetrator = prev.perpetrator or f.perpetrator
             continue
         c = Candidate(*f.sentence, role="casualties" if f.field == "casualties" else f.role, source=f.source,
-                      victims=f.victims, location=f.location)
+                      victims=f.victims, location=f.location, perpetrator=f.perpetrator)
         if f.field == "wounded":
             c.wounded = f.mention
         else:

@@ -18,6 +18,8 @@ DEATH_NOUNS = frozenset("death fatality dead killing".split())
 INJURY_NOUNS = frozenset("injury wound injured wounded".split())
 CASUALTY_NOUNS = frozenset("casualty".split())  # killed or wounded, not said which
 TOLL_NOUNS = frozenset("toll".split())  # "the death toll rose to 30"
+# "an average of 5,000 people", "a total of 45 people": the amount stands for the people it counts
+AMOUNT_NOUNS = frozenset("average total number maximum minimum estimate".split())
 TOLL_VERBS = frozenset("rise climb reach stand put jump increase hit mount top grow".split())
 # "lost their lives", "suffered injuries"
 LOSE_VERBS = frozenset("lose".split())
@@ -28,7 +30,7 @@ HARM_PREPS = frozenset("with for".split())
 
 # Who gives a figure: the subject of one of these verbs, or "according to X".
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
-                         "declare note write tweet post allege insist acknowledge".split())
+                         "declare note write tweet post allege insist acknowledge list".split())
 
 # What a figure counts when it is not people.
 ANIMALS = frozenset("animal cattle cow sheep goat horse donkey camel dog livestock head bird chicken "

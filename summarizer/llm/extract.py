@@ -22,8 +22,8 @@ from . import prompts
 from .backend import Backend
 from ..text.grounding import Grounder
 from ..figures.candidates import Candidate, candidates, read_figures
-from ..figures.mentions import Mention
-from ..models.brief import ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
+from ..figures.mentions import Mention, find_numbers
+from ..models.brief import DRAFTS, ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
 
 EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"])
 _OVERVIEW_FIELDS: dict[str, Any] = {
@@ -50,7 +50,8 @@ class Pass:
 
 
 CASUALTIES_TEMPLATE = "pass_casualties.j2"
-LABEL_TOKENS = 60  # output budget per figure label
+LABEL_TOKENS = 24  # output budget per figure label: {"figure": "...", "happened": "..."}
+LABELS_PER_CALL = 12  # figures asked about in one call (a long list loses its order)
 ENTITIES = Pass("entities", "pass_entities.j2", EntitiesAnswer, 900)
 OVERVIEW = Pass("overview", "pass_overview.j2", OverviewAnswer, 600)
 SINGLE = Pass("single", "single.j2", SingleAnswer, 2000)
@@ -115,8 +116,8 @@ async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
 
 
 def _window(text: str, c: Candidate, m: Mention, words: int = 14) -> str:
-    """The sentence around one figure, the figure in brackets: enough to find it in the article
-    above, and short, since every prompt token costs time on a CPU."""
+    """The sentence around one figure, the figure in brackets: all the model needs to say what the
+    number counts, and short, since every prompt token costs time on a CPU."""
     left = text[c.start:m.start].split()[-words:]
     right = text[m.end:c.end].split()[:words]
     return " ".join([*left, f"[{m.text}]", *right])
@@ -126,27 +127,49 @@ def _mentions(c: Candidate) -> list[Mention]:
     return [m for m in (c.killed, c.wounded) if m is not None]
 
 
-async def _label_figures(backend: Backend, piece: str, found: list[Candidate],
-                         text: str, drafts: Drafts) -> None:
-    """One question per figure, in article order: a small model asked about several figures at
-    once loses track of which answer is which (seen: the reading of one figure given for its
-    neighbour). The article is the shared prefix of every question, so each adds only its task.
-    The killed and wounded figures of one report are asked apart, so the model says what each
-    number counts without being told the parser's reading."""
-    p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(1), 40 + LABEL_TOKENS)
+def headline_of(text: str) -> str | None:
+    """The article's first line of words (its headline, when it has one), for context."""
+    line = next((ln.strip() for ln in text.splitlines()
+                 if ln.strip() and not ln.lower().startswith(("source:", "published:"))), "")
+    return line[:150] or None
+
+
+def _same_figure(copied: str, m: Mention) -> bool:
+    return copied.strip(" []\"'").lower() == m.text.strip().lower()
+
+
+async def _label_figures(backend: Backend, found: list[Candidate], text: str, drafts: Drafts) -> None:
+    """One question for all the figures of an article, each shown in its own sentence, not the
+    article: the model says what each number counts (the killed and wounded figures of one report are
+    asked apart, so it is not told the parser's reading). It copies each figure first, so an answer
+    out of order goes to the figure it copied, and one that copies no figure is not used (a small
+    model can lose its place in a list)."""
+    shown = [(c, m) for c in found for m in _mentions(c)]
+    answers: dict[int, BaseModel] = {}
+    for at in range(0, len(shown), LABELS_PER_CALL):
+        batch = shown[at:at + LABELS_PER_CALL]
+        p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(batch)), 20 + LABEL_TOKENS * len(batch))
+        messages = prompts.task_messages(p.template, headline=headline_of(text), candidates=[
+            {"figure": m.text, "sentence": _window(text, c, m)} for c, m in batch])
+        answer, usage, seconds = await backend.extract(p.answer, messages, max_tokens=p.max_tokens)
+        drafts.add(p.name, answer, usage, seconds)
+        for i, lab in enumerate(answer.figures):
+            # its own place first, else the one figure of the batch it copied (answers out of order)
+            same = [m for _, m in batch if _same_figure(lab.figure, m) and id(m) not in answers]
+            if _same_figure(lab.figure, batch[i][1]) and id(batch[i][1]) not in answers:
+                answers[id(batch[i][1])] = lab
+            elif len(same) == 1:
+                answers[id(same[0])] = lab
     for c in found:
-        labels = []
-        for m in _mentions(c):
-            shown = [{"figure": m.text, "sentence": _window(text, c, m)}]
-            answer = await _ask(backend, p, piece, drafts, p.name, candidates=shown)
-            labels.append(answer.figures[0])
-        drafts.figures.append((c, labels))
+        drafts.figures.append((c, [answers.get(id(m)) for m in _mentions(c)]))
 
 
 async def extract_facts(backend: Backend, text: str, max_chars: int,
                         grounder: Grounder) -> Drafts:
-    """The fact passes over every chunk: figure labels (only where the program found figures),
-    then entities. Concurrent where the backend allows."""
+    """The fact passes: figure labels (only where the program found figures; sentences, not the
+    article), then entities over every chunk. Concurrent where the backend allows; in this order
+    on one that serves one request at a time, so the entities passes share the article as prefix
+    with the overview pass that follows."""
     drafts = Drafts()
     pieces = chunks(text, max_chars)
     found = []
@@ -154,31 +177,20 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
     spans = [sp for sp in grounder.sentence_spans if sp not in grounder.injected_spans]
     for c in candidates(read_figures(text, spans)):
         if c.role in ("total", "casualties"):
-            drafts.figures.append((c, None))  # background figures: nothing for the model to attribute
+            drafts.figures.append((c, None))  # background figures: nothing for the model to check
         else:
             found.append(c)
-    per_piece: list[list[Candidate]] = [[] for _ in pieces]
-    for c in found:
-        sentence = text[c.start:c.end]
-        home = next((i for i, piece in enumerate(pieces) if sentence in piece), len(pieces) - 1)
-        per_piece[home].append(c)
     limit = asyncio.Semaphore(max(1, backend.profile.concurrency))
 
-    async def labels(i: int) -> None:
+    async def labels() -> None:
         async with limit:
-            await _label_figures(backend, pieces[i], per_piece[i], text, drafts)
+            await _label_figures(backend, found, text, drafts)
 
     async def entities(i: int) -> None:
         async with limit:
             await _ask(backend, ENTITIES, pieces[i], drafts, ENTITIES.name)
 
-    # Per chunk, labels then entities: consecutive requests share the chunk as prompt prefix.
-    jobs = []
-    for i in range(len(pieces)):
-        if per_piece[i]:
-            jobs.append(labels(i))
-        jobs.append(entities(i))
-    await asyncio.gather(*jobs)
+    await asyncio.gather(*([labels()] if found else []), *(entities(i) for i in range(len(pieces))))
     return drafts
 
 
@@ -206,17 +218,34 @@ def _required(info: FieldInfo) -> FieldInfo:
     return out
 
 
+# Its casualty numbers are strings, as langextract's attributes are: asked for integers, the 1.5B
+# model wrote null for every number on dev (0 figures kept); asked for the words, it copies them.
+_NaiveCasualty = create_model(
+    "NaiveCasualty", __config__=ConfigDict(extra="ignore"),
+    **{name: ((str | None, Field(description=f"People {name}, the number as written; else null."))
+              if name in ("killed", "wounded") else (info.annotation, _required(info)))
+       for name, info in DRAFTS["casualties"].model_fields.items()},
+)
 NaiveAnswer = create_model(
     "NaiveAnswer", __config__=ConfigDict(extra="ignore"),
-    **{name: (info.annotation, _required(info)) for name, info in SingleAnswer.model_fields.items()},
+    **{name: ((list[_NaiveCasualty], _required(info)) if name == "casualties" else (info.annotation, _required(info)))
+       for name, info in SingleAnswer.model_fields.items()},
 )
 NAIVE_TEMPLATE = "fewshot.j2"
+
+
+def _as_number(written: str | None) -> int | None:
+    """'at least 12', 'twelve' -> 12: the first number in the words, as a user's own code would read it."""
+    values = [m.value for m in find_numbers(written or "") if m.value is not None and m.kind != "date"]
+    return values[0] if values else None
 
 
 async def extract_naive(backend: Backend, text: str) -> Drafts:
     drafts = Drafts()
     messages = [{"role": "user", "content": prompts.render(NAIVE_TEMPLATE, text=text)}]
     answer, usage, seconds = await backend.extract(NaiveAnswer, messages, max_tokens=2000)
+    answer.casualties = [DRAFTS["casualties"].model_validate(
+        {**c.model_dump(), "killed": _as_number(c.killed), "wounded": _as_number(c.wounded)}) for c in answer.casualties]
     drafts.add("naive", answer, usage, seconds)
     drafts.overview = answer
     return drafts

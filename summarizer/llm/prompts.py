@@ -88,6 +88,12 @@ def field_guidance(section: str) -> str:
     return "\n".join(lines)
 
 
+def task_messages(task_template: str, **context: Any) -> list[dict[str, str]]:
+    """Chat messages for a pass that sees only what its task quotes (sentences), not the article."""
+    return [{"role": "system", "content": render("system.j2")},
+            {"role": "user", "content": render(task_template, **context)}]
+
+
 def messages(task_template: str, text: str, **context: Any) -> list[dict[str, str]]:
     """Chat messages for one pass.
 

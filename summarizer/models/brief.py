@@ -202,20 +202,18 @@ DRAFTS: dict[str, type[BaseModel]] = {
 }
 
 
-# The casualties pass attributes figures the program found; it never writes a number.
+# The casualties pass checks figures the program found; it never writes a number. Its answer is as
+# short as the check allows: the figure copied (so an answer out of order is caught), and what happened.
 FigureLabel = create_model(
     "FigureLabel",
     __config__=ConfigDict(extra="ignore"),
-    # What a found figure counts, as the model reads it: a word it copies (a small model copies far
-    # more reliably than it classifies), read by the program and checked against the parser's reading.
+    figure=(str, Field(max_length=40, description="The number in brackets, copied.", examples=["12"])),
+    # a word it copies: a small model copies far more reliably than it classifies; the program reads
+    # the word and checks it against the parser's reading
     happened=(str, Field(max_length=30, description="The word of the sentence that says what happened to "
-                                                    "the people the number in brackets counts (killed, died, "
+                                                    "the people the number counts (killed, died, "
                                                     "dead, wounded, injured, kidnapped, arrested, deployed ...).",
                              examples=["killed"])),
-    victims=(Victims, Casualty.model_fields["victims"]),
-    location=(str | None, Casualty.model_fields["location"]),
-    perpetrator=(str | None, Casualty.model_fields["perpetrator"]),
-    reported_by=(str | None, Casualty.model_fields["reported_by"]),
 )
 
 

@@ -212,10 +212,11 @@ def _quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
     out.items[section].append(ITEM_MODELS[section](**data, evidence=[ev]))
 
 
-def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, out: Verified) -> None:
-    """A figure the parse found, checked against the model's reading of it, with the model's
-    attribution where the parse has none. Where the model reads no casualty, the figure goes to
-    `rejected` with both readings; where it reads the other harm, its reading is shown beside it."""
+def _labelled_figure(c: Candidate, labels: list[BaseModel | None] | None, g: Grounder, out: Verified) -> None:
+    """A figure the parse found, checked against the model's reading of it. Where the model reads no
+    casualty, the figure goes to `rejected` with both readings; where it reads the other harm, its
+    reading is shown beside the figure. Who reports it, where, who did it and who the victims were
+    come from the parse (a reporting verb's subject, a named place, an agent, a noun)."""
     ev = Evidence(quote=g.text[c.start:c.end], start=c.start, end=c.end, match="exact")
     if c.role in ("total", "casualties"):
         for m, what in ((c.killed, "killed"), (c.wounded, "wounded")):
@@ -228,7 +229,7 @@ def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, 
     mentions = [(m, what) for m, what in ((c.killed, "killed"), (c.wounded, "wounded")) if m is not None]
     other_reading = []
     for (m, what), lab in zip(mentions, labels or []):
-        model = reading_of(lab.happened)
+        model = reading_of(lab.happened) if lab is not None else what
         if model == what:
             continue
         if model not in ("killed", "wounded"):
@@ -241,41 +242,23 @@ def _labelled_figure(c: Candidate, labels: list[BaseModel] | None, g: Grounder, 
         # disagreements, while the parse swapped 1 field in 145 dev sentences: the figure stands on
         # the parse, and the model's reading is shown beside it
         other_reading.append(f"{m.text}: {model} ({lab.happened!r})")
-    lab = labels[0].model_dump() if labels else {"victims": "unknown"}
-    lab.pop("happened", None)
-    for key in ("location", "perpetrator", "reported_by"):
-        if lab.get(key):
-            lab[key] = _one_phrase(lab[key])
-        if lab.get(key) and not _in_article(lab[key], g):
-            lab[key] = None  # not the article's words (e.g. copied from a prompt's example)
-    # The parse decides who reports a figure and where, when it can; the model's reading is a fallback
-    # for place and victims only (a reporting verb's subject is structure, not a guess).
-    lab["reported_by"] = _fits(c.source)
-    lab["location"] = _fits(c.location) or (lab.get("location") if _short_place(lab.get("location")) else None)
-    lab["victims"] = c.victims or lab.get("victims") or "unknown"
     first = mentions[0][0]
     out.items["casualties"].append(Casualty(
         killed=c.killed.value if c.killed else None,
         wounded=c.wounded.value if c.wounded else None,
         qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
+        victims=c.victims or "unknown",
+        location=_fits(c.location),
+        perpetrator=_fits(c.perpetrator),
+        reported_by=_fits(c.source),
         part_of_larger_figure=c.role == "part",
         model_reading="; ".join(other_reading)[:80] or None,
-        evidence=[ev], **lab))
+        evidence=[ev]))
 
 
 def _fits(value: str | None, limit: int = 80) -> str | None:
     """A name the parse found, if it is short enough to be a name (the schema's bound)."""
     return value if value and len(value) <= limit else None
-
-
-def _short_place(value: str | None) -> bool:
-    """A place name, not a clause: a few words, no verb-like joints."""
-    return bool(value) and len(value.split()) <= 5 and not re.search(r"\b(but|told|said|that|which)\b", value)
-
-
-# Where a label runs on into the rest of the sentence: "regime aircraft and had also wounded dozens"
-_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:and |but )?(?:which|who|had|has|have|was|were|is|are|also|killing|"
-                     r"wounding|leaving|after|before|while|when)\b.*$", re.S)
 
 
 def _as_stated(m: Mention) -> str:
@@ -284,17 +267,6 @@ def _as_stated(m: Mention) -> str:
     if m.value is None or m.qualifier in ("exact", "unknown"):
         return m.text
     return f"{m.qualifier} {m.text}"
-
-
-def _one_phrase(value: str) -> str | None:
-    """A label cut to its first phrase: what names a place or an actor, not the clause after it."""
-    cut = _CLAUSE.sub("", value.strip()).strip(" ,.;:")
-    return cut or None
-
-
-def _in_article(value: str, g: Grounder) -> bool:
-    v = fold(value).strip(" .,")
-    return bool(v) and (v in g.folded.folded or fuzz.partial_ratio(v, g.folded.folded) >= 90)
 
 
 def _casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
