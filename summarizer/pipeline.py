@@ -12,6 +12,7 @@ from importlib import import_module
 
 from .version import __version__
 from .llm import extract, prompts
+from .figures.toll import toll_text
 from .llm.backend import Backend
 from .text.dateline import find_dateline
 from .text.grounding import Grounder
@@ -61,14 +62,7 @@ def brief_version() -> str:
 
 def fact_line(c: Casualty) -> str:
     """A verified casualty figure as the overview pass is shown it."""
-    parts = []
-    if c.killed is not None:
-        parts.append(f"{c.killed} killed")
-    if c.wounded is not None:
-        parts.append(f"{c.wounded} wounded")
-    figure = " and ".join(parts) or "an unstated number killed or wounded"
-    if c.qualifier not in ("exact", "unknown") and parts:
-        figure = f"{c.qualifier} {figure}"
+    figure = toll_text(c.killed, c.wounded, c.qualifier) or "an unstated number killed or wounded"
     where = f" in {c.location}" if c.location else ""
     who = f" ({c.victims})" if c.victims != "unknown" else ""
     by = f", according to {c.reported_by}" if c.reported_by else ""

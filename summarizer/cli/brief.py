@@ -12,7 +12,8 @@ import typer
 
 from ..api import Summarizer
 from ..errors import shown
-from ..models.brief import Brief, export_schemas
+from ..models.brief import Brief
+from ..models.export import export_schemas
 from ..render import FORMATS
 from ..text.read import read_article
 from .shared import ApiKey, BaseUrl, ModelOpt, ModeOpt, ProfileOpt, TimeoutOpt, make_settings, say, write_output

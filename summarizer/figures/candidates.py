@@ -20,6 +20,7 @@ from . import lexicon as L
 from ..text.grounding import is_title, sentence_spans
 from .mentions import Mention, find_numbers
 from .parser import parse_all
+from .toll import toll_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -666,12 +667,8 @@ class Candidate:
     perpetrator: str | None = None
 
     def label(self) -> str:
-        parts = []
-        if self.killed:
-            parts.append(f"{self.killed.text} killed")
-        if self.wounded:
-            parts.append(f"{self.wounded.text} wounded")
-        return ", ".join(parts)
+        """The figure as the article words it: "two killed and 30 wounded"."""
+        return toll_text(self.killed and self.killed.text, self.wounded and self.wounded.text)
 
     @property
     def counts(self) -> str:

@@ -73,9 +73,7 @@ class Drafts:
             value = getattr(answer, section)
             if isinstance(value, list) and section in ITEM_MODELS:
                 self.sections.setdefault(section, []).extend(value)
-        self.usage.calls += usage.calls
-        self.usage.prompt_tokens += usage.prompt_tokens
-        self.usage.completion_tokens += usage.completion_tokens
+        self.usage += usage
         self.timings[name] = round(self.timings.get(name, 0.0) + seconds, 3)
 
 

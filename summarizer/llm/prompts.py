@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import typing
 from functools import cache
 from pathlib import Path
@@ -23,11 +22,10 @@ PROMPT_SERIES = "1"
 
 
 def prompts_dir() -> Path:
-    """prompts/ of the checkout (editable install), else the copy installed as package data."""
+    """The templates shipped in the package (summarizer/prompts/), or SUMMARIZER_PROMPTS_DIR."""
     env = os.environ.get("SUMMARIZER_PROMPTS_DIR")
     candidates = [Path(env)] if env else []
-    candidates += [Path(__file__).resolve().parent.parent / "prompts",
-                   Path(sys.prefix) / "share" / "summarizer" / "prompts"]
+    candidates.append(Path(__file__).resolve().parent.parent / "prompts")
     for c in candidates:
         if (c / "system.j2").is_file():
             return c

@@ -241,11 +241,3 @@ def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None =
     }
     fields.update(extra or {})
     return create_model(name, __config__=ConfigDict(extra="ignore"), **fields)
-
-
-def export_schemas() -> dict[str, dict[str, Any]]:
-    """JSON Schema documents for report tools in other languages, by file name."""
-    from .daily import DailyBrief  # daily_schema builds on this module
-
-    return {"brief.schema.json": Brief.model_json_schema(mode="serialization"),
-            "daily_brief.schema.json": DailyBrief.model_json_schema(mode="serialization")}
