@@ -70,20 +70,30 @@ def gold_pairs(figures: list[dict]) -> Counter:
     return Counter((f["field"], f["value"]) for f in figures if f["field"] in FIELDS and f.get("value") is not None)
 
 
-def _source_ok(pred: str | None, gold: str | None) -> bool:
+def _same_name(p: str, g: str) -> bool:
+    p, g = p.lower().strip(), g.lower().strip()
+    return p in g or g in p or fuzz.token_set_ratio(p, g) >= 80
+
+
+def _source_ok(pred: str | None, gold: str | None, actors: list[dict] = ()) -> bool:
+    """The same name, or two names the article's labels give one actor ("UNAMID" and "the joint
+    U.N.-African Union Mission in Darfur")."""
     if not gold:
         return not pred
     if not pred:
         return False
-    p, g = pred.lower().strip(), gold.lower().strip()
-    return p in g or g in p or fuzz.token_set_ratio(p, g) >= 80
+    if _same_name(pred, gold):
+        return True
+    return any(any(_same_name(gold, n) for n in names) and any(_same_name(pred, n) for n in names)
+               for names in ([a["name"], *a.get("aliases", [])] for a in actors))
 
 
 class Tally:
     def __init__(self) -> None:
         self.c: Counter = Counter()
 
-    def figures(self, pred: list[tuple[str, int, str | None]], gold_figs: list[dict], tags: list[str] = ()) -> None:
+    def figures(self, pred: list[tuple[str, int, str | None]], gold_figs: list[dict], tags: list[str] = (),
+                actors: list[dict] = ()) -> None:
         gold = gold_pairs(gold_figs)
         predc = Counter((f, v) for f, v, _ in pred)
         matched = gold & predc
@@ -110,7 +120,7 @@ class Tally:
             if not cands or used[key] >= len(cands):
                 continue
             self.c["src_gold"] += 1
-            self.c["src_ok"] += any(_source_ok(s, g["reported_by"]) for s in cands)
+            self.c["src_ok"] += any(_source_ok(s, g["reported_by"], actors) for s in cands)
             used[key] += 1
 
     def actors(self, names: list[str], gold: list[dict]) -> None:
@@ -236,8 +246,8 @@ def score_articles(split: str, mode: str, settings: dict, limit: int | None = No
         rec = done[r["id"]]
         brief = rec.get("brief") or {}
         errors += "error" in rec
-        t.figures(_brief_pairs(brief), r["figures"])
-        whole.figures(*_distinct(_brief_pairs(brief, totals=True), r["figures"]))
+        t.figures(_brief_pairs(brief), r["figures"], actors=r["actors"])
+        whole.figures(*_distinct(_brief_pairs(brief, totals=True), r["figures"]), actors=r["actors"])
         t.actors([a["name"] for a in brief.get("actors", [])], r["actors"])
         seconds.append(rec["seconds"])
         usage = (brief.get("meta") or {}).get("usage") or {}

@@ -90,6 +90,8 @@ def test_what_a_number_counts_is_read_from_the_parse(sentence, expected):
     ("In September, 17 militants were killed during six precision strikes.", 17, None),
     ("Five soldiers were killed in Maidan Wardak, according to the provincial governor.", 5, "provincial governor"),
     ("A Taliban spokesman, Zabihullah Mujahid, said 20 soldiers were killed.", 20, "Zabihullah Mujahid"),
+    ("The army's first assessment is that the raid killed four gunmen.", 4, "army"),
+    ("SRINAGAR, India -- A police report confirmed that two officers were killed.", 2, "police report"),
 ])
 def test_the_source_of_a_figure_is_the_subject_of_its_reporting_verb(sentence, figure, who):
     (f,) = [f for f in read_figures(sentence, sentence_spans(sentence)).figures if f.mention.value == figure]
@@ -101,6 +103,13 @@ def test_he_said_takes_the_last_speaker_not_the_last_person_named():
             "He said the commander had led attacks that killed at least 12 soldiers.")
     (f,) = [f for f in read_figures(text, sentence_spans(text)).figures if f.mention.value == 12]
     assert f.source == "Peter Lund"
+
+
+def test_it_said_takes_the_last_speaker_named_in_an_apposition():
+    text = ("A spokesman for the mission, Michael Brown, said the attack is under investigation. "
+            "\u201cIt was three soldiers and a driver that died in the attack,\u201d she said.")
+    assert [(f.mention.value, f.source) for f in read_figures(text, sentence_spans(text)).figures] == [
+        (3, "Michael Brown"), (1, "Michael Brown")]
 
 
 def test_he_said_takes_the_last_named_speaker():

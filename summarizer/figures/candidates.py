@@ -426,6 +426,12 @@ def _source(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     return who
 
 
+def _dateline_word(t: "Token", sent: "Span") -> bool:
+    """A word of an all-capitals place that opens the sentence: the dateline, not a speaker."""
+    return t.text.isupper() and len(t.text) > 1 and t.i - sent.start <= 3 and \
+        all(w.text.isupper() or w.is_punct for w in sent.doc[sent.start:t.i + 1])
+
+
 def _headline_source(sentence: str) -> str | None:
     """'Afghan Officials: NATO Air Strike Kills 11': a headline names its source before a colon."""
     m = re.match(r"\s*([A-Z][^:]{1,40}):\s+\S", sentence)
@@ -444,9 +450,19 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     # the reporting verb above the clause ("X said 12 were killed"), or hung from it ("12 were
     # killed, X said", which the parser attaches below the clause's verb)
     tail = [c for a in path for c in a.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c not in path]
+    for a in path:  # "the command's assessment is that the strike killed two": whose assessment
+        if _lemma(a) == "be" and a is not pred:
+            for n in _children(a, "nsubj"):
+                if _lemma(n) in L.REPORT_NOUNS:
+                    owner = _children(n, "poss")
+                    if owner:  # "the army's": its words without the article and the "'s"
+                        words = [t for t in owner[0].subtree if t.dep_ not in ("case", "det")]
+                        return " ".join(t.text for t in words) or None
+                    return _name_of(n)
     for a in [*path, *tail]:
         if _lemma(a) in L.REPORT_VERBS and a.pos_ == "VERB" and a is not pred:
-            subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path]
+            # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed")
+            subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)]
             if not subj:
                 before = _phrase_before(a)  # ", the Observatory said." parsed as an apposition
                 if before:
@@ -478,7 +494,11 @@ def _remember_speakers(sent: "Span", last: dict[str, str]) -> None:
         if kind is None:
             continue
         last[kind] = e.text
-        if any(t.dep_ == "nsubj" and _lemma(t.head) in L.REPORT_VERBS for t in e) or \
+        # "Purtell said", "A spokesman for ISAF, Bryan Purtell, said": in the reporting verb's subject
+        t = e.root
+        while t.dep_ in ("appos", "pobj", "prep", "compound", "conj") and t.head != t:
+            t = t.head
+        if t.dep_ == "nsubj" and _lemma(t.head) in L.REPORT_VERBS or \
                 any(_lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
             last[f"speaking {kind}"] = e.text
 

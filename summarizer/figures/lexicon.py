@@ -32,6 +32,9 @@ HARM_PREPS = frozenset("with for".split())
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
                          "declare note write tweet post allege insist acknowledge list".split())
 
+# "The command's assessment is that ...": a statement as the subject of "is", its owner the source
+REPORT_NOUNS = frozenset("assessment report statement estimate finding conclusion view position".split())
+
 # What a figure counts when it is not people.
 ANIMALS = frozenset("animal cattle cow sheep goat horse donkey camel dog livestock head bird chicken "
                     "pig mule".split())
