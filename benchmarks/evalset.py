@@ -173,7 +173,7 @@ def _background_pairs(brief: dict) -> list[tuple[str, int, str | None]]:
     """Running totals a brief lists among its background figures ('more than 10,000' / 'people
     killed (running total)'), read the same way for every mode: the field from the words of `about`,
     the value from `figure`."""
-    from summarizer.numbers import find_numbers
+    from summarizer.figures.mentions import find_numbers
 
     out = []
     for b in brief.get("background_figures", []):

@@ -1,7 +1,8 @@
 """Shared test set-up: cassette replay against a fixed base URL, with secrets filtered out.
 
-Cassettes are recorded from the real embedded llama.cpp server by scripts/record-cassettes; tests
-replay them with no network. Requests match on method, path and body (not host or port: the
+Cassettes are recorded from the real embedded llama.cpp server by scripts/record-cassettes, one per
+test at pytest-recording's default place (tests/cassettes/<module>/<test>.yaml); tests replay them
+with no network. Requests match on method, path and body (not host or port: the
 recording server listened on a random free port).
 """
 
@@ -30,11 +31,6 @@ def vcr_config():
         "decode_compressed_response": True,
         "allow_playback_repeats": True,  # the same request (e.g. CLI, then library) gets the same answer
     }
-
-
-@pytest.fixture(scope="module")
-def vcr_cassette_dir():
-    return str(ROOT / "tests" / "cassettes")
 
 
 @pytest.fixture

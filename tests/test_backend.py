@@ -18,7 +18,10 @@ from summarizer.errors import BackendError
 from .conftest import BASE_URL, MODEL, ROOT
 from .fakeserver import FakeOpenAI, Fault, recorded_response
 
-CASSETTES = Path(__file__).parent / "cassettes"
+# One cassette per test, named after it (pytest-recording's default); two are read by other tests.
+CASSETTES = Path(__file__).parent / "cassettes" / "test_backend"
+TINY = CASSETTES / "test_structured_call_uses_llama_cpp_request_shape.yaml"
+REASK = CASSETTES / "test_validation_failure_is_reasked_with_the_error.yaml"
 MESSAGES = [
     {"role": "system", "content": "Answer in JSON."},
     {"role": "user", "content": "Article: Two rockets hit Al Asad air base on Monday; no one was hurt, "
@@ -59,7 +62,6 @@ def run(coro):
     return asyncio.run(coro)
 
 
-@pytest.mark.default_cassette("tiny_extract.yaml")
 @pytest.mark.vcr
 def test_structured_call_uses_llama_cpp_request_shape(vcr):
     obj, usage, seconds = run(make_backend().extract(Headline, MESSAGES, max_tokens=60))
@@ -70,7 +72,6 @@ def test_structured_call_uses_llama_cpp_request_shape(vcr):
     assert vcr.play_count == 1
 
 
-@pytest.mark.default_cassette("reask.yaml")
 @pytest.mark.vcr
 def test_validation_failure_is_reasked_with_the_error(vcr):
     backend = make_backend(policy=RetryPolicy(attempts=1, reasks=2))
@@ -79,12 +80,11 @@ def test_validation_failure_is_reasked_with_the_error(vcr):
     assert vcr.play_count == 2  # one failed answer, one re-ask
     assert b"must start with 'BREAKING: '" in vcr.requests[1].body
     # the tokens of both answers, as the server reported them, are counted
-    answers = [recorded_response(CASSETTES / "reask.yaml", i)["usage"] for i in range(2)]
+    answers = [recorded_response(REASK, i)["usage"] for i in range(2)]
     assert usage.calls == 1 and usage.prompt_tokens == sum(a["prompt_tokens"] for a in answers)
     assert usage.completion_tokens == sum(a["completion_tokens"] for a in answers)
 
 
-@pytest.mark.default_cassette("reask_exhausted.yaml")
 @pytest.mark.vcr
 def test_reasks_are_bounded(vcr):
     backend = make_backend(policy=RetryPolicy(attempts=1, reasks=1))
@@ -108,7 +108,7 @@ class Sleeps:
 def faulty(script, attempts=4, reasks=1, timeout=30.0):
     sleeps = Sleeps()
     # "ok" answers replay the real model's recorded answer to the same request
-    server = FakeOpenAI(script, recorded_response(CASSETTES / "tiny_extract.yaml"))
+    server = FakeOpenAI(script, recorded_response(TINY))
     policy = RetryPolicy(attempts=attempts, reasks=reasks, sleep=sleeps)
     return server, sleeps, policy, timeout
 
@@ -144,8 +144,8 @@ def test_compressed_error_answers_are_read_like_plain_ones():
 
 
 def test_concurrent_calls_count_their_own_tokens():
-    server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
-    answer = recorded_response(CASSETTES / "tiny_extract.yaml")["usage"]
+    server = FakeOpenAI([], recorded_response(TINY))
+    answer = recorded_response(TINY)["usage"]
     with server:
         backend = make_backend(server.base_url)
 
@@ -278,7 +278,7 @@ def test_answer_classes_are_built_once_and_async_validators_still_refused(monkey
 
 def test_standard_profile_sends_the_standard_json_schema_body():
     """Profiles other than llama-cpp-python send OpenAI's own response_format, the schema intact."""
-    server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+    server = FakeOpenAI([], recorded_response(TINY))
     with server:
         backend = Backend(server.base_url, MODEL, PROFILES["vllm"], policy=RetryPolicy(attempts=1, reasks=0))
         obj, usage, _ = run(backend.extract(Headline, MESSAGES, max_tokens=60))
@@ -288,7 +288,7 @@ def test_standard_profile_sends_the_standard_json_schema_body():
         "name": "Headline", "schema": Headline.model_json_schema()}}
     assert body["messages"] == MESSAGES and body["max_tokens"] == 60 and body["model"] == MODEL
     assert obj.headline and usage.calls == 1
-    answer = recorded_response(CASSETTES / "tiny_extract.yaml")["usage"]
+    answer = recorded_response(TINY)["usage"]
     assert (usage.prompt_tokens, usage.completion_tokens) == (answer["prompt_tokens"], answer["completion_tokens"])
 
 
@@ -308,8 +308,8 @@ def test_transport_follows_the_event_loop_and_a_dropped_backend_is_quiet():
     script = textwrap.dedent("""
         import asyncio
         from tests.fakeserver import FakeOpenAI
-        from tests.test_backend import CASSETTES, MESSAGES, Headline, RetryPolicy, make_backend, recorded_response
-        server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+        from tests.test_backend import TINY, MESSAGES, Headline, RetryPolicy, make_backend, recorded_response
+        server = FakeOpenAI([], recorded_response(TINY))
         with server:
             backend = make_backend(server.base_url, RetryPolicy(attempts=1, reasks=0))
             for _ in range(2):
@@ -326,7 +326,7 @@ def test_transport_follows_the_event_loop_and_a_dropped_backend_is_quiet():
 
 
 def test_request_options_are_sent_as_options_not_in_the_body():
-    server = FakeOpenAI([], recorded_response(CASSETTES / "tiny_extract.yaml"))
+    server = FakeOpenAI([], recorded_response(TINY))
     with server:
         backend = make_backend(server.base_url)
         completion = run(backend._send(model=MODEL, messages=MESSAGES, extra_headers={"X-Probe": "1"},

@@ -14,7 +14,6 @@ from summarizer.models.daily import NarrativeAnswer
 from .daily_briefs import results
 
 
-@pytest.mark.default_cassette("daily_narrative.yaml")
 @pytest.mark.vcr
 def test_real_model_narrative_cites_the_days_briefs_and_is_checked(vcr, backend_settings):
     daily = build_daily_brief(results(), date="2016-08-16")
