@@ -278,13 +278,13 @@ def test_a_claim_of_a_dead_or_silent_run_is_taken_over(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # its pid is gone (and reaped)
     with sqlite3.connect(store) as db:
-        version, model = db.execute("SELECT prompt_version, model FROM briefs").fetchone()
+        version, model = db.execute("SELECT brief_version, model FROM briefs").fetchone()
         db.execute("DELETE FROM briefs WHERE sha256 IN (?, ?)", (sha256(texts[0]), sha256(texts[1])))
-        db.execute("INSERT INTO claims (sha256, prompt_version, model, owner, pid, host, claimed_at) "
+        db.execute("INSERT INTO claims (sha256, brief_version, model, owner, pid, host, claimed_at) "
                    "VALUES (?, ?, ?, 'crashed-run', ?, ?, ?)",
                    (sha256(texts[0]), version, model, dead.pid, socket.gethostname(), time.time()))
         # a live process, but its claim has not been renewed for a day: the run is wedged or on another host
-        db.execute("INSERT INTO claims (sha256, prompt_version, model, owner, pid, host, claimed_at) "
+        db.execute("INSERT INTO claims (sha256, brief_version, model, owner, pid, host, claimed_at) "
                    "VALUES (?, ?, ?, 'silent-run', ?, 'elsewhere', ?)",
                    (sha256(texts[1]), version, model, os.getpid(), time.time() - 86400))
     db.close()

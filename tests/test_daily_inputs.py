@@ -80,7 +80,7 @@ def test_json_lines_with_text_path_html_and_bad_lines(tmp_path):
     assert "missing.txt: no such file" in missing.error
 
 
-def test_store_keys_by_text_prompt_version_and_model_and_commits_each_result(tmp_path):
+def test_store_keys_by_text_brief_version_and_model_and_commits_each_result(tmp_path):
     path = tmp_path / "s.sqlite3"
     text, brief = "Some article.", brief_1()
     with Store(path) as store:
@@ -100,6 +100,25 @@ def test_store_keys_by_text_prompt_version_and_model_and_commits_each_result(tmp
         store.save_narrative("k", '{"sentences": []}')
         assert store.narrative("k") == '{"sentences": []}' and store.narrative("j") is None
         assert store.counts() == {"done": 1}
+
+
+@pytest.mark.parametrize("marked", [True, False])
+def test_a_store_written_before_the_column_was_renamed_is_read_and_renamed(tmp_path, marked):
+    path = tmp_path / "old.sqlite3"
+    text, brief = "Some article.", brief_1()
+    with Store(path) as store:
+        store.save(text, "1-a", "m", brief, source="a.txt")
+    with sqlite3.connect(path) as db:  # as older versions wrote it
+        db.execute("ALTER TABLE briefs RENAME COLUMN brief_version TO prompt_version")
+        db.execute("ALTER TABLE claims RENAME COLUMN brief_version TO prompt_version")
+        if not marked:
+            db.execute("PRAGMA application_id = 0")
+    db.close()
+    with Store(path) as store:
+        assert store.get(sha256(text), "1-a", "m").brief == brief
+    with sqlite3.connect(path) as db:
+        assert "brief_version" in [row[1] for row in db.execute("PRAGMA table_info(briefs)")]
+    db.close()
 
 
 def test_a_file_that_is_not_a_store_is_one_clear_error(tmp_path):

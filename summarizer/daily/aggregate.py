@@ -28,42 +28,11 @@ from ..models.daily import (
     MergedBase, MergedQuestion, TollReport,
 )
 from ..figures.toll import toll_text
-from ..text.grounding import fold
+from ..figures import lexicon as L
+from ..text.grounding import name_key
 from ..models.brief import Brief, Casualty, Evidence, Usage
 from ..verify.checks import GENERIC_WORDS
 
-# Capitals and seats of government stand for their state in news copy; so do a few other names.
-# Keys are normalized (see _norm); values are the name shown.
-_ALIAS_GROUPS = {
-    "United States": ["united states", "us", "usa", "united states of america", "america", "washington",
-                      "white house", "us government", "american government"],
-    "Russia": ["russia", "russian federation", "moscow", "kremlin", "russian government"],
-    "United Kingdom": ["united kingdom", "uk", "britain", "great britain", "london", "downing street",
-                       "whitehall", "british government"],
-    "France": ["france", "paris", "elysee", "elysee palace", "french government"],
-    "Germany": ["germany", "berlin", "german government"],
-    "China": ["china", "beijing", "peoples republic of china", "prc", "chinese government"],
-    "Iran": ["iran", "tehran", "islamic republic of iran", "iranian government"],
-    "Syria": ["syria", "damascus", "syrian government"],
-    "Iraq": ["iraq", "baghdad", "iraqi government"],
-    "Turkey": ["turkey", "turkiye", "ankara", "turkish government"],
-    "Ukraine": ["ukraine", "kyiv", "kiev", "ukrainian government"],
-    "Afghanistan": ["afghanistan", "kabul", "afghan government"],
-    "Saudi Arabia": ["saudi arabia", "riyadh", "saudi government"],
-    "Israel": ["israel", "israeli government"],
-    "Libya": ["libya", "libyan government"],
-    "Somalia": ["somalia", "mogadishu", "somali government"],
-    "Yemen": ["yemen", "yemeni government"],
-    "Egypt": ["egypt", "cairo", "egyptian government"],
-    "Pakistan": ["pakistan", "islamabad", "pakistani government"],
-    "India": ["india", "new delhi", "indian government"],
-    "North Korea": ["north korea", "pyongyang", "dprk"],
-    "South Korea": ["south korea", "seoul"],
-    "Japan": ["japan", "tokyo"],
-    "Islamic State": ["islamic state", "is", "isis", "isil", "daesh", "islamic state of iraq and the levant",
-                      "islamic state of iraq and syria", "islamic state in iraq and syria"],
-}
-ALIASES = {variant: name for name, variants in _ALIAS_GROUPS.items() for variant in variants}
 # Trailing words that do not make a different actor: "Islamic State group", "al-Shabab militants".
 _ACTOR_TAILS = {"group", "organization", "organisation", "movement", "militia", "militants", "fighters"}
 _PLACE_TAILS = {"city", "province", "region", "district", "governorate", "town", "village", "area"}
@@ -71,17 +40,8 @@ FUZZY_NAME = 90
 FUZZY_QUESTION = 88
 
 
-def _norm(name: str | None) -> str:
-    """Case, quote marks, punctuation, articles and possessives folded away: "the U.S.'s" -> "us"."""
-    k = fold(name or "")
-    k = re.sub(r"'s\b", "", k)
-    k = re.sub(r"[^\w\s]", lambda m: " " if m.group() in "-/" else "", k)
-    k = " ".join(k.split())
-    return re.sub(r"^(the|a|an) ", "", k)
-
-
 def _actor_words(name: str) -> str:
-    words = _norm(name).split()
+    words = name_key(name).split()
     while len(words) > 1 and words[-1] in _ACTOR_TAILS:
         words.pop()
     return " ".join(words)
@@ -89,12 +49,12 @@ def _actor_words(name: str) -> str:
 
 def alias(name: str) -> str | None:
     """The state (or group) a name stands for, by the alias table: "the Kremlin" -> "Russia"."""
-    return ALIASES.get(_actor_words(name))
+    return L.STATE_ALIASES.get(_actor_words(name))
 
 
 def actor_key(name: str) -> str:
     known = alias(name)
-    return _norm(known) if known else _actor_words(name)
+    return name_key(known) if known else _actor_words(name)
 
 
 def place_key(name: str | None) -> str:
@@ -103,7 +63,7 @@ def place_key(name: str | None) -> str:
     if not name:
         return ""
     head = name.split(",")[0]
-    words = (_norm(GENERIC_WORDS.sub(" ", head)) or _norm(head)).split()
+    words = (name_key(GENERIC_WORDS.sub(" ", head)) or name_key(head)).split()
     while len(words) > 1 and words[-1] in _PLACE_TAILS:
         words.pop()
     return " ".join(words)
@@ -139,7 +99,7 @@ class _Group:
         for _, item in self.members:
             value = getattr(item, attr)
             if value:
-                seen.setdefault(_norm(value), value)
+                seen.setdefault(name_key(value), value)
         return list(seen.values())
 
     def articles(self) -> list[int]:
@@ -193,7 +153,7 @@ def merge_actors(briefs: dict[int, Brief]) -> list[MergedActor]:
 
 
 def merge_assets(briefs: dict[int, Brief]) -> list[MergedAsset]:
-    groups = _group(((aid, a) for aid, b in briefs.items() for a in b.assets), _norm)
+    groups = _group(((aid, a) for aid, b in briefs.items() for a in b.assets), name_key)
     return [MergedAsset(name=_display(g), variants=g.names(), type=g.most("type"),
                         operators=g.distinct("operator"), articles=g.articles(), evidence=g.evidence())
             for g in groups]
@@ -210,7 +170,7 @@ def merge_questions(briefs: dict[int, Brief]) -> list[MergedQuestion]:
     groups: list[tuple[str, list[tuple[int, Any]]]] = []
     for aid, b in briefs.items():
         for q in b.open_questions:
-            k = _norm(q.question)
+            k = name_key(q.question)
             g = next((g for g in groups if similar(k, g[0], FUZZY_QUESTION)), None)
             if g is None:
                 groups.append((k, [(aid, q)]))

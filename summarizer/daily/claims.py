@@ -19,7 +19,7 @@ from dataclasses import dataclass
 CLAIM_TTL = 300.0  # seconds a claim lives without renewal
 RENEW_EVERY = 60.0  # how often a run renews its claims
 Key = tuple[str, str, str]  # text hash, brief version, model
-_WHERE = "sha256=? AND prompt_version=? AND model=?"
+_WHERE = "sha256=? AND brief_version=? AND model=?"
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def claim(db: sqlite3.Connection, key: Key, me: Claimant, ttl: float = CLAIM_TTL
         now = time.time()
         row = db.execute(f"SELECT owner, pid, host, claimed_at FROM claims WHERE {_WHERE}", key).fetchone()
         if row is None:
-            cur = db.execute("INSERT OR IGNORE INTO claims (sha256, prompt_version, model, owner, pid, host, "
+            cur = db.execute("INSERT OR IGNORE INTO claims (sha256, brief_version, model, owner, pid, host, "
                              "claimed_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (*key, me.owner, me.pid, me.host, now))
         else:
             held = Claimant(*row)

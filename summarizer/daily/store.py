@@ -1,7 +1,7 @@
 """The local store of a daily run: every brief, failure and article text, in one SQLite file.
 
 A brief is keyed by the SHA-256 of the article text, the brief version (the prompts and the program
-that makes and checks briefs: `pipeline.brief_version`; stored in the `prompt_version` column) and
+that makes and checks briefs: `pipeline.brief_version`; stored in the `brief_version` column, which older stores called `prompt_version`) and
 the model id, so a rerun only does what is new or failed, and a change of prompts, program or model
 redoes everything. Each result is committed the moment it is done (WAL mode), so an interrupted run
 loses nothing finished.
@@ -144,7 +144,7 @@ class Store:
         article by `about`, else by its hash)."""
         try:
             row = self._row("SELECT status, brief, error, attempts FROM briefs "
-                            "WHERE sha256=? AND prompt_version=? AND model=?", (text_sha, version, model))
+                            "WHERE sha256=? AND brief_version=? AND model=?", (text_sha, version, model))
             if row is None:
                 return None
             status, brief, error, attempts = row
@@ -168,9 +168,9 @@ class Store:
             db.execute("INSERT OR IGNORE INTO articles (sha256, text, added_at) VALUES (?, ?, ?)",
                        (key, text, _now()))
             db.execute(
-                "INSERT INTO briefs (sha256, prompt_version, model, status, brief, error, source, updated_at) "
+                "INSERT INTO briefs (sha256, brief_version, model, status, brief, error, source, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (sha256, prompt_version, model) DO UPDATE SET status=excluded.status, "
+                "ON CONFLICT (sha256, brief_version, model) DO UPDATE SET status=excluded.status, "
                 "brief=excluded.brief, error=excluded.error, source=excluded.source, "
                 "attempts=briefs.attempts + 1, updated_at=excluded.updated_at", row)
 

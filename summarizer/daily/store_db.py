@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS briefs (
     sha256 TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
+    brief_version TEXT NOT NULL,
     model TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
     brief TEXT,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS briefs (
     source TEXT,
     attempts INTEGER NOT NULL DEFAULT 1,
     updated_at TEXT NOT NULL,
-    PRIMARY KEY (sha256, prompt_version, model)
+    PRIMARY KEY (sha256, brief_version, model)
 );
 CREATE TABLE IF NOT EXISTS narratives (
     key TEXT PRIMARY KEY,
@@ -37,17 +37,19 @@ CREATE TABLE IF NOT EXISTS narratives (
 );
 CREATE TABLE IF NOT EXISTS claims (
     sha256 TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
+    brief_version TEXT NOT NULL,
     model TEXT NOT NULL,
     owner TEXT NOT NULL,
     pid INTEGER NOT NULL,
     host TEXT NOT NULL,
     claimed_at REAL NOT NULL,
-    PRIMARY KEY (sha256, prompt_version, model)
+    PRIMARY KEY (sha256, brief_version, model)
 );
 """
 
 APPLICATION_ID = int.from_bytes(b"SmBr", "big")  # in the SQLite header: "this file is a store"
+# Columns renamed since stores were first written: (table, old name, new name)
+RENAMED = (("briefs", "prompt_version", "brief_version"), ("claims", "prompt_version", "brief_version"))
 
 
 def _columns() -> dict[str, list[str]]:
@@ -91,7 +93,7 @@ def not_a_store(path: Path, timeout: float) -> str | None:
         if others:
             return f"it has other tables: {', '.join(others)}"
         for _, table in entries:  # only the store's own table names are left: safe to splice in
-            if [row[1] for row in db.execute(f"PRAGMA table_info({table})")] != COLUMNS[table]:
+            if _current([row[1] for row in db.execute(f"PRAGMA table_info({table})")], table) != COLUMNS[table]:
                 return f"its table {table} has other columns"
         return None
     except sqlite3.OperationalError:
@@ -100,6 +102,18 @@ def not_a_store(path: Path, timeout: float) -> str | None:
         raise InputError(f"cannot open the store {path}: {exc}") from None
     finally:
         db.close()
+
+
+def _current(columns: list[str], table: str) -> list[str]:
+    """A table's columns under their present names."""
+    new = {old: name for t, old, name in RENAMED if t == table}
+    return [new.get(c, c) for c in columns]
+
+
+def _rename_old_columns(db: sqlite3.Connection) -> None:
+    for table, old, new in RENAMED:
+        if old in [row[1] for row in db.execute(f"PRAGMA table_info({table})")]:
+            db.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
 
 
 def open_read_only(path: Path, timeout: float) -> sqlite3.Connection:
@@ -129,6 +143,7 @@ def open_writable(path: Path, timeout: float) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=timeout)
     try:
         db.execute("PRAGMA journal_mode=WAL")
+        _rename_old_columns(db)
         db.executescript(SCHEMA)
         if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")

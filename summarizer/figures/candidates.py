@@ -362,12 +362,19 @@ def _identifier(head: "Token") -> bool:
 
 def _victims(x: "Token") -> str | None:
     noun = _counted_noun(x)
-    words = {_lemma(noun), noun.lower_} | {_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")}
+    return _victims_of({_lemma(noun), noun.lower_} | {_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")})
+
+
+def _victims_of(words: set[str]) -> str | None:
     if words & L.COMBATANT_NOUNS or words & L.COMBATANT_MODIFIERS:
         return "combatants"
-    if words & L.CIVILIAN_NOUNS:
-        return "civilians"
-    return None
+    return "civilians" if words & L.CIVILIAN_NOUNS else None
+
+
+def victims_named(text: str) -> str | None:
+    """Who a short text (a question) is about: "How many soldiers died?" -> "combatants"."""
+    (doc,) = parse_all([text])
+    return _victims_of({_lemma(t) for t in doc} | {t.lower_ for t in doc})
 
 
 def _is_total(sent: "Span", pred: "Token") -> bool:

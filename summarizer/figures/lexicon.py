@@ -56,6 +56,41 @@ TOTAL_PHRASES = ("since", "so far", "to date", "this year", "last year", "this m
 PART_PREPS = frozenset("include among".split())
 PART_PRONOUNS = frozenset("they whom those these".split())
 
+# Capitals and seats of government stand for their state in news copy; so do a few other names.
+# Keys are the names shown; the variants are written as text.grounding.name_key writes them.
+STATE_NAMES = {
+    "United States": ["united states", "us", "usa", "united states of america", "america", "washington",
+                      "white house", "us government", "american government"],
+    "Russia": ["russia", "russian federation", "moscow", "kremlin", "russian government"],
+    "United Kingdom": ["united kingdom", "uk", "britain", "great britain", "london", "downing street",
+                       "whitehall", "british government"],
+    "France": ["france", "paris", "elysee", "elysee palace", "french government"],
+    "Germany": ["germany", "berlin", "german government"],
+    "China": ["china", "beijing", "peoples republic of china", "prc", "chinese government"],
+    "Iran": ["iran", "tehran", "islamic republic of iran", "iranian government"],
+    "Syria": ["syria", "damascus", "syrian government"],
+    "Iraq": ["iraq", "baghdad", "iraqi government"],
+    "Turkey": ["turkey", "turkiye", "ankara", "turkish government"],
+    "Ukraine": ["ukraine", "kyiv", "kiev", "ukrainian government"],
+    "Afghanistan": ["afghanistan", "kabul", "afghan government"],
+    "Saudi Arabia": ["saudi arabia", "riyadh", "saudi government"],
+    "Israel": ["israel", "israeli government"],
+    "Libya": ["libya", "libyan government"],
+    "Somalia": ["somalia", "mogadishu", "somali government"],
+    "Kenya": ["kenya", "nairobi", "kenyan government"],
+    "Yemen": ["yemen", "yemeni government"],
+    "Egypt": ["egypt", "cairo", "egyptian government"],
+    "Pakistan": ["pakistan", "islamabad", "pakistani government"],
+    "India": ["india", "new delhi", "indian government"],
+    "North Korea": ["north korea", "pyongyang", "dprk"],
+    "South Korea": ["south korea", "seoul"],
+    "Japan": ["japan", "tokyo"],
+    "NATO": ["nato", "north atlantic treaty organization"],
+    "Islamic State": ["islamic state", "is", "isis", "isil", "daesh", "islamic state of iraq and the levant",
+                      "islamic state of iraq and syria", "islamic state in iraq and syria"],
+}
+STATE_ALIASES = {variant: name for name, variants in STATE_NAMES.items() for variant in variants}
+
 # Who a figure counts, by the noun that names them.
 CIVILIAN_NOUNS = frozenset(
     "civilian child woman girl boy infant baby resident villager patient student pupil worshipper "

@@ -69,6 +69,16 @@ def fold(s: str) -> str:
     return FoldedText.of(s).folded.strip()
 
 
+def name_key(name: str | None) -> str:
+    """A name as compared with others: case, quote marks, punctuation, articles and possessives
+    folded away ("the U.S.'s" -> "us")."""
+    k = fold(name or "")
+    k = re.sub(r"'s\b", "", k)
+    k = re.sub(r"[^\w\s]", lambda m: " " if m.group() in "-/" else "", k)
+    k = " ".join(k.split())
+    return re.sub(r"^(the|a|an) ", "", k)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, surrounding whitespace left out.
 

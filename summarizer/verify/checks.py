@@ -19,10 +19,12 @@ from typing import Any
 from rapidfuzz import fuzz
 from pydantic import BaseModel, ValidationError
 
-from ..text.grounding import Grounder, fold, is_title, sentence_spans
+from ..text.grounding import Grounder, fold, is_title, name_key, sentence_spans
 from ..text.injection import overlaps
+from ..figures import lexicon as L
 from ..figures.actors import named_actors
-from ..figures.candidates import Candidate, figure_check, figures_in, reading_of, unverified_figure
+from ..figures.candidates import (Candidate, figure_check, figures_in, reading_of, unverified_figure,
+                                  victims_named)
 from ..figures.mentions import Mention, find_numbers
 from ..models.brief import (
     DRAFTS, ITEM_MODELS, NAMED_SECTIONS, BackgroundFigure, Brief, Casualty, CasualtyConflict, Dateline, Evidence,
@@ -79,9 +81,6 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
 
 _HOW_MANY = re.compile(r"\bhow many\b.*\b(?:(killed|died|dead|deaths?|fatalities)|(wounded|injured|hurt|"
                        r"injuries))\b", re.I)
-_ASKED_VICTIMS = {"civilians": re.compile(r"\b(civilians?|children|women|residents|villagers|patients)\b", re.I),
-                  "combatants": re.compile(r"\b(soldiers?|troops|militants?|fighters?|insurgents?|police"
-                                           r"(?:men)?|personnel|service members)\b", re.I)}
 
 
 def drop_answered_questions(out: Verified, casualties: Sequence[Casualty],
@@ -94,7 +93,7 @@ def drop_answered_questions(out: Verified, casualties: Sequence[Casualty],
     for q in out.items["open_questions"]:
         m = _HOW_MANY.search(q.question)
         kind = None if m is None else "killed" if m.group(1) else "wounded"
-        asked = next((v for v, rx in _ASKED_VICTIMS.items() if rx.search(q.question)), None)
+        asked = victims_named(q.question)
         known = [c for c in casualties if kind and getattr(c, kind) is not None and not c.part_of_larger_figure
                  and asked in (None, c.victims)]
         if known:
@@ -118,10 +117,6 @@ def _drop_injected(g: Grounder, out: Verified) -> None:
                 item.evidence = [e for e in item.evidence if not overlaps(e.start, e.end, bad)]
                 kept.append(item)
         out.items[section] = kept
-
-
-def _key(s: str | None) -> str:
-    return re.sub(r"^(the|a|an) ", "", fold(s or ""))
 
 
 ORGANIZATION = re.compile(r"\b(observatory|commission|watch|council|ministry|organi[sz]ation|committee|agency|"
@@ -157,7 +152,7 @@ def _named(section: str, drafts: list[BaseModel], g: Grounder, out: Verified) ->
                     f" {k} " in f" {key} " or f" {key} " in f" {k} ")) for k in seen):
                 continue  # "Hamedan base in western Iran" after "Hamedan base": the same base
             ev = g.locate_name(part)
-            if ev is None and section in ("bases", "assets") and _core(part) != _key(part):
+            if ev is None and section in ("bases", "assets") and _core(part) != name_key(part):
                 ev = g.locate_name(GENERIC_WORDS.sub("", part).strip())  # "Hamedan airbase" -> "Hamedan"
             if ev is None:
                 out.reject(section, {**data, "name": part}, "name not found in the article")
@@ -167,7 +162,7 @@ def _named(section: str, drafts: list[BaseModel], g: Grounder, out: Verified) ->
 
 
 def _core(name: str) -> str:
-    return _key(GENERIC_WORDS.sub("", name)) or _key(name)
+    return name_key(GENERIC_WORDS.sub("", name)) or name_key(name)
 
 
 BASE_PATTERN = re.compile(
@@ -191,14 +186,10 @@ def program_bases(g: Grounder) -> list[BaseModel]:
     return found
 
 
-_COUNTRIES = {"iran", "iraq", "syria", "russia", "israel", "turkey", "yemen", "somalia", "afghanistan",
-              "ukraine", "china", "america", "kenya", "libya", "u.s", "us", "nato", "saudi"}
-
-
 def _is_country_word(word: str) -> bool:
     """'Iran base', 'Syrian air base': a reference to some base of a country, not a base's name."""
     w = word.lower().strip(".")
-    return w in _COUNTRIES or w.endswith(("ian", "ese", "ish", "ean")) or (w.endswith("i") and len(w) > 4)
+    return name_key(w) in L.STATE_ALIASES or w.endswith(("ian", "ese", "ish", "ean")) or (w.endswith("i") and len(w) > 4)
 
 
 def _quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
@@ -327,7 +318,7 @@ def _same_report(a: Casualty, b: Casualty) -> bool:
         return False
     if _overlap(a.evidence[0], b.evidence[0]):
         return True
-    ra, rb = _key(a.reported_by), _key(b.reported_by)
+    ra, rb = name_key(a.reported_by), name_key(b.reported_by)
     return a.victims == b.victims and (ra == rb or not ra or not rb)
 
 
@@ -339,7 +330,7 @@ def _disagree(a: Casualty, b: Casualty) -> bool:
     """Two sources' different killed figures for what looks like the same incident."""
     if a.part_of_larger_figure or b.part_of_larger_figure or a.killed is None or b.killed is None:
         return False
-    if a.killed == b.killed or _key(a.reported_by) == _key(b.reported_by):
+    if a.killed == b.killed or name_key(a.reported_by) == name_key(b.reported_by):
         return False
     if "unknown" not in (a.victims, b.victims) and a.victims != b.victims:
         return False
@@ -349,8 +340,8 @@ def _disagree(a: Casualty, b: Casualty) -> bool:
     # Apart, a shared place is evidence of one incident only when it is more than a country and
     # the victims are known and the same: "7 Americans" and "3 Afghan soldiers" killed "in
     # Afghanistan" are parts of one toll, and an older crash there is another incident.
-    la, lb = _key(a.location), _key(b.location)
-    specific = bool(la and lb) and not any(k in _COUNTRIES for k in (la, lb))
+    la, lb = name_key(a.location), name_key(b.location)
+    specific = bool(la and lb) and not any(k in L.STATE_ALIASES for k in (la, lb))
     return specific and (la in lb or lb in la) and a.victims == b.victims != "unknown"
 
 
