@@ -17,7 +17,10 @@ from .llm.backend import Backend
 from .text.dateline import find_dateline
 from .text.grounding import Grounder
 from .models.brief import Brief, Casualty, Meta, Rejected
-from .verify.checks import check_dateline, check_prose, drop_answered_questions, ground_only, verify_drafts
+from .verify.conflicts import drop_answered_questions
+from .verify.drafts import verify_drafts
+from .verify.items import ground_only
+from .verify.prose import check_dateline, check_prose
 
 
 MAX_FACTS = 6

@@ -123,7 +123,7 @@ def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch
     version = pipeline.brief_version()
     assert version.startswith(prompts.prompt_version() + "+")
     source = pipeline._source
-    for edited in ("verify.checks", "llm.prompts"):  # a rule of the checks; the field guidance the model is shown
+    for edited in ("verify.casualties", "llm.prompts"):  # a rule of the checks; the field guidance the model is shown
         pipeline.brief_version.cache_clear()
         monkeypatch.setattr(pipeline, "_source", lambda m, e=edited: source(m) + ("\n# edited" if m == e else ""))
         try:
@@ -136,7 +136,7 @@ def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch
         assert pipeline.brief_version() != version
     finally:
         pipeline.brief_version.cache_clear()
-    assert "def check_prose" in source("verify.checks") and "\r\n" not in source("verify.checks")
+    assert "def check_prose" in source("verify.prose") and "\r\n" not in source("verify.prose")
 
 
 # ---- the command -----------------------------------------------------------------------------

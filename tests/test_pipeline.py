@@ -15,7 +15,7 @@ from summarizer.errors import ModelError
 from summarizer.text.grounding import Grounder
 from summarizer.text.injection import injected_spans
 from summarizer.llm.local_model import LocalServer, spec_for
-from summarizer.verify.checks import verify_drafts
+from summarizer.verify.drafts import verify_drafts
 from summarizer.models.brief import DRAFTS
 
 from .conftest import ROOT

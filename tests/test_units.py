@@ -8,7 +8,9 @@ from summarizer.llm.extract import chunks
 from summarizer.text.grounding import Grounder, sentence_spans
 from summarizer.figures.candidates import Candidate, candidates, read_figures
 from summarizer.models.brief import DRAFTS
-from summarizer.verify.checks import check_prose, find_conflicts, verify_drafts
+from summarizer.verify.conflicts import find_conflicts
+from summarizer.verify.drafts import verify_drafts
+from summarizer.verify.prose import check_prose
 from summarizer.models.brief import Casualty, Evidence, OpenQuestion
 
 TEXT = (
@@ -120,7 +122,7 @@ def test_dateline_is_read_from_the_opening():
 
 
 def test_bases_found_by_pattern_skip_headlines_and_country_references():
-    from summarizer.verify.checks import program_bases
+    from summarizer.verify.items import program_bases
     text = ("Al-Shabab Attacks African Union Base\n\nJets flew from the Hamedan base in Iran. "
             "The use of the Iran base helps Moscow. Troops at Camp Arifjan and Fort Stewart deployed; "
             "a Syrian air base and Shayrat air base were hit.")
@@ -209,7 +211,8 @@ def test_figures_sharing_only_a_country_are_not_rival_reports():
 
 
 def test_an_open_question_about_other_victims_or_other_matters_stays_open():
-    from summarizer.verify.checks import Verified, drop_answered_questions
+    from summarizer.verify.conflicts import drop_answered_questions
+    from summarizer.verify.verified import Verified
     toll = Casualty(killed=19, qualifier="exact", victims="civilians",
                     evidence=[Evidence(quote="killed 19 civilians", start=0, end=19, match="exact")])
     out = Verified()

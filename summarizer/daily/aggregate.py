@@ -31,7 +31,7 @@ from ..figures.toll import toll_text
 from ..figures import lexicon as L
 from ..text.grounding import name_key
 from ..models.brief import Brief, Casualty, Evidence, Usage
-from ..verify.checks import GENERIC_WORDS
+from ..verify.items import GENERIC_WORDS
 
 # Trailing words that do not make a different actor: "Islamic State group", "al-Shabab militants".
 _ACTOR_TAILS = {"group", "organization", "organisation", "movement", "militia", "militants", "fighters"}

@@ -1,0 +1,171 @@
+"""Who a figure is attributed to (the subject of the reporting verb that governs its clause, "according
+to X", a pronoun's last named speaker; never a place or a dateline), where it happened (a named place)
+and who did it (an agent that is a person or a group).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from . import lexicon as L
+from .slots import children, lemma, passive, person_noun
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+
+_DROP_FROM_NAME = ("appos", "relcl", "acl", "advmod", "prep")
+
+
+def _name_of(t: "Token") -> str:
+    """A subject as a name: 'Deputy Gedo Governor Mohamed Hussein Isaak', 'the Syrian Observatory for
+    Human Rights' (without 'the'), 'Mujahid' for 'a spokesman, Zabihullah Mujahid'."""
+    if t.pos_ == "NOUN" and not t.ent_type_:
+        named = [a for a in t.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+        if named:
+            t = named[0]
+    keep = {t.i}
+    stack = [t]
+    while stack:
+        cur = stack.pop()
+        for c in cur.children:
+            if c.dep_ == "punct" and c.text not in ("-", "'", "."):
+                continue
+            if c.dep_ in _DROP_FROM_NAME and not (c.dep_ == "prep" and lemma(c) in ("of", "for") and cur == t):
+                continue
+            keep.add(c.i)
+            stack.append(c)
+    toks = [cur for cur in t.doc if cur.i in keep]
+    while toks and toks[0].dep_ in ("det", "poss", "punct"):
+        toks = toks[1:]
+    if not toks:
+        return t.text
+    if toks[-1].i - toks[0].i + 1 == len(toks):  # one run of words: the article's own spelling
+        return t.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)].strip(" ,")
+    return " ".join(x.text for x in toks).replace(" 's", "'s").strip(" ,")
+
+
+def source_of(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
+    """Who a clause's figure is attributed to (see _reporter), never a place."""
+    who = _reporter(pred, sent, last)
+    if who is None:
+        return None
+    ent = next((e for e in sent.ents if e.text.strip() == who.strip()), None)
+    if ent is not None and ent.label_ in ("LOC", "FAC"):
+        return None
+    if who.isupper() and len(who.split()) <= 3 and sent.text.lstrip().startswith(who):
+        return None  # a dateline ("CAMP DOHA, Kuwait --"), not a speaker
+    return who
+
+
+def _dateline_word(t: "Token", sent: "Span") -> bool:
+    """A word of an all-capitals place that opens the sentence: the dateline, not a speaker."""
+    return t.text.isupper() and len(t.text) > 1 and t.i - sent.start <= 3 and \
+        all(w.text.isupper() or w.is_punct for w in sent.doc[sent.start:t.i + 1])
+
+
+def headline_source(sentence: str) -> str | None:
+    """'Afghan Officials: NATO Air Strike Kills 11': a headline names its source before a colon."""
+    m = re.match(r"\s*([A-Z][^:]{1,40}):\s+\S", sentence)
+    return m.group(1).strip() if m and not re.search(r"\d", m.group(1)) else None
+
+
+def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
+    """Who a clause's figure is attributed to: the subject of the reporting verb above it, or
+    'according to X' in the sentence. Pronouns ('he said') take the last named speaker."""
+    path = [pred, *pred.ancestors]
+    for t in sent:
+        if lemma(t) == "accord" and t.dep_ == "prep":
+            for p in children(t, "prep"):
+                for o in children(p, "pobj"):
+                    return _name_of(o)
+    # the reporting verb above the clause ("X said 12 were killed"), or hung from it ("12 were
+    # killed, X said", which the parser attaches below the clause's verb)
+    tail = [c for a in path for c in a.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c not in path]
+    for a in path:  # "the command's assessment is that the strike killed two": whose assessment
+        if lemma(a) == "be" and a is not pred:
+            for n in children(a, "nsubj"):
+                if lemma(n) in L.REPORT_NOUNS:
+                    owner = children(n, "poss")
+                    if owner:  # "the army's": its words without the article and the "'s"
+                        words = [t for t in owner[0].subtree if t.dep_ not in ("case", "det")]
+                        return " ".join(t.text for t in words) or None
+                    return _name_of(n)
+    for a in [*path, *tail]:
+        if lemma(a) in L.REPORT_VERBS and a.pos_ == "VERB" and a is not pred:
+            # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed")
+            subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)]
+            if not subj:
+                before = _phrase_before(a)  # ", the Observatory said." parsed as an apposition
+                if before:
+                    return before
+                continue
+            s = subj[0]
+            if s.pos_ == "PRON":  # the last named speaker, else the last named person or organisation
+                kind = "person" if s.lower_ in ("he", "she") else "org"
+                return last.get(f"speaking {kind}") or last.get(kind)
+            return _name_of(s)
+    return None
+
+
+def _phrase_before(verb: "Token") -> str | None:
+    """The named entity that ends right before a subjectless reporting verb."""
+    doc = verb.doc
+    ent = next((e for e in doc.ents if e.end == verb.i and e.label_ in ("PERSON", "ORG", "GPE", "NORP")), None)
+    if ent is None:
+        return None
+    return re.sub(r"^(?:[Tt]he) ", "", ent.text)
+
+
+def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
+    """The names a later 'he said' or 'it said' may stand for: the last person and organisation
+    named, and the last of each that was the subject of a reporting verb (a pronoun that reports
+    more often continues a speaker than names the person last mentioned, often a victim)."""
+    for e in sent.ents:
+        kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
+        if kind is None:
+            continue
+        last[kind] = e.text
+        # "Purtell said", "A spokesman for ISAF, Bryan Purtell, said": in the reporting verb's subject
+        t = e.root
+        while t.dep_ in ("appos", "pobj", "prep", "compound", "conj") and t.head != t:
+            t = t.head
+        if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS or \
+                any(lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
+            last[f"speaking {kind}"] = e.text
+
+
+def location_of(pred: "Token", sent: "Span") -> str | None:
+    """A named place the clause puts the event in ('in Aleppo', 'near the border town of X')."""
+    for scope in (list(pred.subtree), list(sent)):
+        for t in scope:
+            # a proper noun after "in" that the tagger calls a nationality is a place misread ("in Aleppo")
+            if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside", "on", "across", "around") \
+                    and (t.ent_type_ in ("GPE", "LOC", "FAC") or t.ent_type_ == "NORP" and t.tag_ == "NNP"):
+                ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
+                if ent is not None:
+                    return ent.text
+    return None
+
+
+def perpetrator_of(pred: "Token", victim: "Token") -> str | None:
+    """Who did it, as the clause says: the subject of an active 'kill'/'wound' ('Gunmen killed 12'),
+    the agent of a passive one ('killed by a roadside bomb'), the subject of 'left N dead'."""
+    v = pred
+    while v.dep_ in ("conj", "oprd", "acomp", "xcomp", "amod") and v.head != v and v.pos_ != "NOUN":
+        if children(v, "nsubj", "nsubjpass", "agent"):
+            break
+        v = v.head  # "... and wounded 30", "left 5 dead": the verb whose subject did it
+    if v.pos_ not in ("VERB", "AUX"):
+        return None
+    doers = [o for a in children(v, "agent") for o in children(a, "pobj")] if passive(v) else \
+        [s for s in children(v, "nsubj") if s is not victim and lemma(v) not in L.DIE_VERBS]
+    # a person or a group, not the means ("a roadside bomb", "the attack", "an airstrike")
+    doers = [d for d in doers if d.pos_ in ("NOUN", "PROPN") and d not in victim.subtree and (
+        d.ent_type_ in ("PERSON", "ORG", "NORP") or person_noun(d) or lemma(d).endswith(("er", "or"))
+        or lemma(d) in L.FORCE_WORDS or lemma(d) in L.ARMED_GROUP_WORDS or d.lower_ in L.ARMED_GROUP_WORDS)]
+    if not doers:
+        return None
+    name = _name_of(doers[0])
+    return name if len(name) <= 80 else None

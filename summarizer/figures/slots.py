@@ -1,0 +1,375 @@
+"""What a number counts, read from the dependency parse: the death or injury predicate it is bound to
+(subject of "were killed", object of "killed", "left 5 dead", "the deaths of 12", "the toll rose to
+30"), whether it is a part of another figure, negated, hypothetical, a running total or an
+identifier, and whom it counts. Every word list is in lexicon.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Iterator
+
+from . import lexicon as L
+from .parser import parse_all
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+
+_MODALS = frozenset("could would may might should can".split())
+
+
+_NOUNISH = frozenset(("NOUN", "PROPN", "NUM", "PRON", "ADJ"))
+
+
+def lemma(t: "Token") -> str:
+    # the lemmatizer reads "wound" as the past of "wind"; only "wound up/down" is that
+    if t.lower_ == "wound" and not any(c.dep_ == "prt" for c in t.children):
+        return "wound"
+    return t.lemma_.lower()
+
+
+def children(t: "Token", *deps: str) -> list["Token"]:
+    return [c for c in t.children if c.dep_ in deps]
+
+
+def verb_field(v: "Token") -> str | None:
+    lem = lemma(v)
+    if lem in L.KILL_VERBS or lem in L.DIE_VERBS:
+        return "killed"
+    if lem in L.INJURE_VERBS:
+        return "wounded"
+    if lem == "shoot" and any(lemma(c) in L.DEAD_WORDS for c in v.children):
+        return "killed"  # "shot dead"
+    return None
+
+
+def state_field(t: "Token") -> str | None:
+    """'dead', 'injured': the state a victim is left or found in."""
+    lem = lemma(t)
+    low = t.lower_
+    if lem in L.DEAD_WORDS or low in L.DEAD_WORDS:
+        return "killed"
+    if low in L.INJURED_WORDS or lem in L.INJURE_VERBS:
+        return "wounded"
+    return None
+
+
+def noun_field(t: "Token") -> str | None:
+    lem, low = lemma(t), t.lower_
+    if lem in L.DEATH_NOUNS or low in L.DEATH_NOUNS:
+        return "killed"
+    if lem in L.INJURY_NOUNS or low in L.INJURY_NOUNS:
+        return "wounded"
+    if lem in L.CASUALTY_NOUNS:
+        return "casualties"
+    return None
+
+
+def _toll_field(toll: "Token") -> str:
+    words = {lemma(c) for c in toll.children if c.dep_ in ("compound", "amod")}
+    return "casualties" if words & L.CASUALTY_NOUNS else "wounded" if words & L.INJURY_NOUNS else "killed"
+
+
+def _harm_with(v: "Token") -> str | None:
+    """'taken to hospital with injuries', 'treated for wounds', 'suffered injuries'."""
+    preps = children(v, "prep")
+    preps += [q for p in preps for o in children(p, "pobj") for q in children(o, "prep")]
+    for p in preps:
+        if lemma(p) in L.HARM_PREPS:
+            for o in children(p, "pobj"):
+                if noun_field(o) == "wounded":
+                    return "wounded"
+    if lemma(v) in L.SUFFER_VERBS:
+        for o in children(v, "dobj"):
+            if noun_field(o) == "wounded":
+                return "wounded"
+    if lemma(v) in L.LOSE_VERBS and any(lemma(o) in L.LIFE_NOUNS for o in children(v, "dobj")):
+        return "killed"
+    return None
+
+
+def _subjectless_conjuncts(v: "Token") -> Iterator["Token"]:
+    """'were taken hostage and beheaded': verbs joined to v that share its subject."""
+    for c in v.conjuncts:
+        if c.i > v.i and not children(c, "nsubj", "nsubjpass"):
+            yield c
+
+
+def passive(v: "Token") -> bool:
+    return bool(children(v, "auxpass")) or (v.tag_ == "VBN" and not children(v, "aux", "nsubj"))
+
+
+def _among_the_dead(t: "Token") -> tuple[str | None, "Token | None"]:
+    """'among the dead', 'among those killed', 'including the wounded' below t: (field, that phrase)."""
+    for p in children(t, "prep"):
+        if lemma(p) in L.PART_PREPS:
+            for o in children(p, "pobj"):
+                f = noun_field(o) or state_field(o) or next(
+                    (verb_field(a) for a in children(o, "acl", "relcl") if verb_field(a)), None)
+                if f:
+                    return f, o
+    return None, None
+
+
+def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
+    """(field, predicate, whole) for the phrase headed by x: what it is said to suffer, the word that
+    says so, and the phrase it is a part of (None when it is a figure of its own)."""
+    while x.dep_ == "conj" and x.head.pos_ in _NOUNISH and x.head.i < x.i:
+        x = x.head  # "3 soldiers and 2 civilians": the conjuncts share the verb
+    h, dep = x.head, x.dep_
+    # the noun itself names the harm: "12 deaths", "30 casualties", "the 20 injured"
+    own = noun_field(x)
+    if own and (children(x, "nummod") or x.pos_ != "NOUN"):
+        return own, x, None
+    past_of = counted_noun(x)
+    if past_of is not x:
+        f = noun_field(past_of) or next((state_field(a) for a in children(past_of, "amod")
+                                          if state_field(a)), None)
+        if f:
+            return f, past_of, None
+    # a relative clause after coordinated nouns belongs to all of them: "it was two soldiers and
+    # four civilians that died"
+    for rel in (r for n in (x, *x.conjuncts) for r in children(n, "acl", "amod", "relcl")):
+        f = verb_field(rel) or (state_field(rel) if rel.dep_ != "relcl" else None)
+        if f and (rel.dep_ != "relcl" or passive(rel) or lemma(rel) in L.DIE_VERBS):
+            return f, rel, None  # "12 people killed in ...", "the 12 who were killed"
+    if dep == "appos" and h.pos_ in _NOUNISH:
+        f, pred, _ = slot(h)
+        # "Eight people were injured, two of them seriously": a part; "five Nigeriens, four
+        # Americans, and 21 militants": a list whose items share the verb
+        return f, pred, h if part_of_pronoun(x) else None
+    if dep == "pobj" and h.dep_ == "prep":
+        p, g = h, h.head
+        if lemma(p) in L.PART_PREPS:
+            if g.pos_ in ("VERB", "AUX"):  # "killed 42 people, including 24 patients"
+                f = verb_field(g)
+                return f, g, g
+            f, pred, _ = slot(g)
+            return f, pred, g
+        if lemma(p) == "of" and lemma(g) in L.AMOUNT_NOUNS:
+            return slot(g)  # "an average of 5,000 people have been killed", "a total of 45 people"
+        if lemma(p) == "of":
+            f = noun_field(g)
+            if f:
+                return f, g, None  # "the deaths of 12 soldiers"
+            if lemma(g) in L.TOLL_NOUNS:
+                return _toll_field(g), g, None  # "a death toll of 30"
+            if lemma(g) in L.LIFE_NOUNS and lemma(g.head) in ("claim", "take", "lose", "cost"):
+                return "killed", g, None  # "claimed the lives of 12"
+        if lemma(p) in ("to", "at") and lemma(g) in L.TOLL_NOUNS:
+            return _toll_field(g), g, None  # "put the toll at 15"
+        if lemma(p) in ("to", "at") and lemma(g) in L.TOLL_VERBS:
+            tolls = [t for t in g.children if t.dep_ in ("nsubj", "dobj") and lemma(t) in L.TOLL_NOUNS]
+            if tolls:
+                return _toll_field(tolls[0]), g, None  # "the death toll rose to 30"
+    if dep == "attr" and lemma(h) == "be":
+        tolls = [t for t in children(h, "nsubj") if lemma(t) in L.TOLL_NOUNS]
+        if tolls:
+            return _toll_field(tolls[0]), h, None  # "the death toll was 30"
+    if dep == "nsubjpass":
+        for v in (h, *_subjectless_conjuncts(h)):
+            f = verb_field(v) or _harm_with(v)
+            if f:
+                return f, v, None
+            for c in children(v, "oprd", "xcomp", "acomp"):  # "confirmed killed", "pronounced dead"
+                f = verb_field(c) or state_field(c)
+                if f:
+                    return f, c, None
+    if dep == "nsubj" and lemma(h) in L.REPORT_VERBS:
+        return None, None, None  # who reports ("Patang told reporters ...") is not who suffered
+    if dep == "nsubj":
+        found = [r for v in (h, *_subjectless_conjuncts(h)) if (r := _suffered(v))[0]]
+        # "suffered a wound ... and was pronounced dead": what happened last to them is what counts
+        return next((r for r in found if r[0] == "killed"), found[0]) if found else (None, None, None)
+    if dep == "npadvmod" and x.pos_ == "NUM" and x.i > h.i and lemma(h) not in L.DIE_VERBS \
+            and verb_field(h) and not children(h, "dobj"):
+        return verb_field(h), h, None  # a headline's "..., wound 13"
+    if dep == "dobj":
+        for p in children(h, "prep"):  # "lists 2,175 soldiers as having died", "counted 30 as dead"
+            if lemma(p) == "as":
+                for c in children(p, "pcomp", "pobj", "acomp", "amod"):
+                    f = verb_field(c) or state_field(c) or ("killed" if lemma(c) in L.DIE_VERBS else None)
+                    if f:
+                        return f, c, None
+    if dep == "dobj" and lemma(h) in L.PART_PREPS:  # "the dead include seven Iranians"
+        for sbj in children(h, "nsubj"):
+            f = noun_field(sbj) or state_field(sbj)
+            if f:
+                return f, sbj, sbj
+    if dep == "dobj":
+        f = verb_field(h)
+        if f:
+            return f, h, None
+        if lemma(h) == "leave":  # "left 5 people dead", "left 5 soldiers, 4 police and 21 militants dead"
+            for c in h.subtree:
+                if c.i > x.i and c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advcl", "amod") and state_field(c):
+                    return state_field(c), c, None
+            f, dead = _among_the_dead(h)  # "left three children among the dead"
+            if f:
+                return f, dead, dead
+    f, dead = _among_the_dead(x)  # "three children among the dead", "five among those killed"
+    if f:
+        return f, dead, dead
+    return None, None, None
+
+
+def _suffered(v: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
+    """What a verb says its subject suffered: 'died', '12 killed in blast', 'and seven others
+    wounded' (a verb gapped after a passive), '12 are dead', 'were among the dead', 'was pronounced
+    dead', 'suffered injuries'."""
+    lem = lemma(v)
+    if lem in L.DIE_VERBS:
+        return "killed", v, None
+    gapped = v.dep_ == "conj" and passive(v.head)
+    if (v.tag_ == "VBN" or gapped and v.tag_ == "VBD") and not children(v, "aux", "dobj") and verb_field(v):
+        return verb_field(v), v, None
+    if lem == "be":
+        for c in children(v, "acomp", "attr"):
+            f = state_field(c) or (noun_field(c) if c.dep_ == "attr" else None)
+            if f:
+                return f, c, None
+        f, dead = _among_the_dead(v)
+        if f:
+            return f, dead, dead
+    if passive(v):
+        for c in children(v, "oprd", "xcomp", "acomp"):
+            f = verb_field(c) or state_field(c)
+            if f:
+                return f, c, None
+    f = _harm_with(v)
+    return (f, v, None) if f else (None, None, None)
+
+
+def mention_head(doc: "Doc", start: int, end: int) -> "Token | None":
+    toks = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    for t in toks:
+        if t.head not in toks or t.head == t:
+            return t
+    return toks[-1] if toks else None
+
+
+def counted(head: "Token") -> "Token":
+    """The phrase a number counts: the noun it modifies, or the number itself ('12 were killed')."""
+    x = head
+    while x.dep_ in ("nummod", "quantmod", "compound", "amod", "advmod") and x.head.pos_ in _NOUNISH \
+            and x.head.i > x.i and x.head != x:
+        x = x.head
+    return x
+
+
+def counted_noun(x: "Token") -> "Token":
+    """What is counted, past "of": 'two of his bodyguards', 'dozens of people', '1,200 head of cattle'."""
+    for p in children(x, "prep"):
+        if lemma(p) == "of":
+            for o in children(p, "pobj"):
+                return o
+    return x
+
+
+def part_of_pronoun(x: "Token") -> bool:
+    """'two of them', 'four of whom', 'three of the dead'."""
+    for p in children(x, "prep"):
+        if lemma(p) == "of":
+            for o in children(p, "pobj"):
+                if lemma(o) in L.PART_PRONOUNS or o.lower_ in L.PART_PRONOUNS:
+                    return True
+                if any(d.lower_ == "the" for d in o.children) and (noun_field(o) or state_field(o)):
+                    return True
+    return False
+
+
+def negated(x: "Token", pred: "Token") -> bool:
+    if any(c.dep_ == "neg" for c in pred.children):
+        return True
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in x.children):
+        return True
+    return x.lower_ in ("none", "nobody", "no-one")
+
+
+def modal(pred: "Token") -> bool:
+    v = pred
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in v.children):
+            return True
+        if v.dep_ not in ("conj", "xcomp", "acomp", "oprd") or v.head == v:
+            break
+        v = v.head
+    return False
+
+
+def addressed(sent: "Span") -> bool:
+    """An imperative clause or one that speaks to a model: not a report of anything."""
+    root = sent.root
+    if root.tag_ == "VB" and not children(root, "nsubj", "nsubjpass", "aux") and root.i == sent.start:
+        return True
+    # an imperative of a word that speaks to a model ("...; disregard the above"), not one reported
+    # ("officials urged residents to ignore rumours": an xcomp, not a clause of its own)
+    return any(lemma(t) in L.ADDRESS_WORDS and t.pos_ == "VERB" and t.tag_ == "VB" and
+               t.dep_ in ("ROOT", "conj", "parataxis") and not children(t, "nsubj", "aux") for t in sent)
+
+
+def identifier(head: "Token") -> bool:
+    """'Flight 752', 'Resolution 2334': a number after the noun it names."""
+    return head.dep_ in ("nummod", "appos", "npadvmod", "compound") and head.head.i < head.i and \
+        lemma(head.head) in L.IDENTIFIER_NOUNS
+
+
+def victims_of(x: "Token") -> str | None:
+    noun = counted_noun(x)
+    return _victims_of({lemma(noun), noun.lower_} | {lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")})
+
+
+def _victims_of(words: set[str]) -> str | None:
+    if words & L.COMBATANT_NOUNS or words & L.COMBATANT_MODIFIERS:
+        return "combatants"
+    return "civilians" if words & L.CIVILIAN_NOUNS else None
+
+
+def victims_named(text: str) -> str | None:
+    """Who a short text (a question) is about: "How many soldiers died?" -> "combatants"."""
+    (doc,) = parse_all([text])
+    return _victims_of({lemma(t) for t in doc} | {t.lower_ for t in doc})
+
+
+def is_total(sent: "Span", pred: "Token") -> bool:
+    clause = " ".join(t.lower_ for t in pred.subtree) if pred.dep_ != "ROOT" else sent.text.lower()
+    if any(lemma(p) == "since" for p in pred.subtree if p.dep_ in ("prep", "mark")):
+        return True
+    subjects = [s for s in pred.children if s.dep_ == "nsubj"]
+    if any(lemma(s) in L.TOTAL_SUBJECTS for s in subjects):
+        return True
+    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", clause) for p in L.TOTAL_PHRASES)
+
+
+def person_noun(t: "Token") -> bool:
+    """A noun that names a person: a listed one, or an agent noun ('peacekeeper', 'journalist')."""
+    lem = lemma(t)
+    return lem in L.PERSON_NOUNS or lem.endswith(L.PERSON_SUFFIXES)
+
+
+def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", int, int, str]]:
+    """Victim slots held by one person: 'A police officer was killed', 'Khan was injured'."""
+    for t in sent:
+        if t.i in taken or t.pos_ not in ("NOUN", "PROPN") or t.tag_ not in ("NN", "NNP"):
+            continue
+        if t.dep_ not in ("nsubjpass", "nsubj", "dobj", "pobj", "conj", "appos"):
+            continue
+        if children(t, "nummod") or (t.dep_ == "compound"):
+            continue
+        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not children(t.head, "nummod"):
+            continue  # "killed Abdul Noorzai, the district governor": one person named twice
+        ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
+        person = ent is not None and ent.label_ == "PERSON"
+        determined = any(c.dep_ in ("det", "poss") and c.lower_ not in ("no", "every", "each", "any")
+                         for c in t.children)
+        if not (person or (determined and person_noun(t))):
+            continue
+        lefts = [c for c in t.subtree if c.i <= t.i and c.dep_ in ("det", "poss", "compound", "amod", "case")]
+        start_tok = min([t, *lefts], key=lambda c: c.i)
+        if person and ent is not None:
+            start_tok = sent.doc[min(ent.start, start_tok.i)]
+            end_tok = sent.doc[ent.end - 1]
+        else:
+            end_tok = t
+        yield t, start_tok.idx, end_tok.idx + len(end_tok.text), sent.doc.text[start_tok.idx:end_tok.idx + len(end_tok.text)]

@@ -1,0 +1,134 @@
+"""Named items (actors, assets, bases) and quoted items located in the article; bases found by pattern;
+items resting on text addressed to the model dropped; the unverified reading of the naive baseline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+from pydantic import BaseModel
+
+from ..text.grounding import Grounder, is_title, name_key
+from ..text.injection import overlaps
+from ..figures import lexicon as L
+from ..models.brief import DRAFTS, ITEM_MODELS, NAMED_SECTIONS, Evidence
+from .verified import Verified
+
+
+ORGANIZATION = re.compile(r"\b(observatory|commission|watch|council|ministry|organi[sz]ation|committee|agency|"
+                          r"office|department|nations|red cross|red crescent|amnesty|m\u00e9decins|doctors)\b", re.I)
+
+
+GENERIC_WORDS = re.compile(r"\b(air ?base|base|airfield|air field|air station|camp|facility)\b", re.I)
+
+
+def ground_named(section: str, drafts: list[BaseModel], g: Grounder, out: Verified) -> None:
+    model = ITEM_MODELS[section]
+    seen: set[str] = {_core(i.name) for i in out.items[section]}
+    for d in drafts:
+        data = d.model_dump()
+        name = (data.get("name") or "").strip()
+        parts = [name]
+        if section == "actors" and " and " in name:
+            # "Islamic State and Jabhat Fatah al-Sham" is two actors, when both are named so
+            split = [p.strip(" ,") for p in re.split(r"\band\b", name) if p.strip(" ,")]
+            if all(g.locate_name(p) is not None for p in split):
+                parts = split
+        if section == "assets" and GENERIC_WORDS.search(name):
+            out.reject(section, data, "a base or facility, not an asset")
+            continue
+        if section == "assets" and ORGANIZATION.search(name):
+            # a small model files "Human Rights Watch" under assets: it is an actor
+            ground_named("actors", [DRAFTS["actors"](name=name, kind="organization", role="named in the article")], g, out)
+            continue
+        if section == "bases" and _is_country_word(name.split()[0]) and len(name.split()) == 1:
+            out.reject(section, data, "a country, not a base")
+            continue
+        for part in parts:
+            key = _core(part)
+            if not key or any(key == k or fuzz.ratio(key, k) >= 90 or (section != "actors" and (
+                    f" {k} " in f" {key} " or f" {key} " in f" {k} ")) for k in seen):
+                continue  # "Hamedan base in western Iran" after "Hamedan base": the same base
+            ev = g.locate_name(part)
+            if ev is None and section in ("bases", "assets") and _core(part) != name_key(part):
+                ev = g.locate_name(GENERIC_WORDS.sub("", part).strip())  # "Hamedan airbase" -> "Hamedan"
+            if ev is None:
+                out.reject(section, {**data, "name": part}, "name not found in the article")
+                continue
+            seen.add(key)
+            out.items[section].append(model(**{**data, "name": part}, evidence=[ev]))
+
+
+def _core(name: str) -> str:
+    return name_key(GENERIC_WORDS.sub("", name)) or name_key(name)
+
+
+BASE_PATTERN = re.compile(
+    r"\b(?:(?:Camp|Fort|Naval Station|Naval Air Station|Joint Base) [A-Z][\w'-]+"
+    r"|(?:[A-Z][\w'-]+ ){1,3}(?:[Aa]ir ?[Bb]ase|[Aa]irbase|[Aa]irfield|[Bb]ase)\b)")
+
+
+_NOT_NAMES = {"the", "a", "an", "its", "their", "this", "that", "military", "new", "main", "iranian",
+              "russian", "american", "u.s.", "us", "our", "his", "her", "one"}
+
+
+def program_bases(g: Grounder) -> list[BaseModel]:
+    """Bases named in the text by pattern ("X air base", "Camp X", "Fort X"): found without the model."""
+    found = []
+    for m in BASE_PATTERN.finditer(g.text):
+        line = g.text[g.text.rfind("\n", 0, m.start()) + 1: (g.text.find("\n", m.end()) + 1 or len(g.text) + 1) - 1]
+        words = m.group().split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if len(words) < 2 or is_title(line) or _is_country_word(words[0]):
+            continue
+        found.append(DRAFTS["bases"](name=" ".join(words)))
+    return found
+
+
+def _is_country_word(word: str) -> bool:
+    """'Iran base', 'Syrian air base': a reference to some base of a country, not a base's name."""
+    w = word.lower().strip(".")
+    return name_key(w) in L.STATE_ALIASES or w.endswith(("ian", "ese", "ish", "ean")) or (w.endswith("i") and len(w) > 4)
+
+
+def ground_quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
+    data = d.model_dump()
+    ev = g.locate(data.pop("quote", "") or "")
+    if ev is None:
+        out.reject(section, d, "quote not found in the article")
+        return
+    if any(ev.start == e.evidence[0].start for e in out.items[section]):
+        return  # same quote already used: a duplicate from an overlapping chunk
+    out.items[section].append(ITEM_MODELS[section](**data, evidence=[ev]))
+
+
+def drop_injected(g: Grounder, out: Verified) -> None:
+    """No item may rest on a sentence that addresses the model (see injection.py)."""
+    bad = g.injected_spans
+    if not bad:
+        return
+    for section, items in out.items.items():
+        kept = []
+        for item in items:
+            if all(overlaps(e.start, e.end, bad) for e in item.evidence):
+                out.reject(section, item, "its evidence is text addressed to the model (possible prompt injection)")
+            else:
+                item.evidence = [e for e in item.evidence if not overlaps(e.start, e.end, bad)]
+                kept.append(item)
+        out.items[section] = kept
+
+
+def ground_only(text: str, drafts: dict[str, list[BaseModel]], grounder: Grounder | None = None) -> Verified:
+    """The unverified reading, for comparison (the naive baseline): every proposed item is kept as
+    the model wrote it, with evidence located where it can be and marked ungrounded where not."""
+    g = grounder or Grounder(text)
+    out = Verified()
+    for section, model in ITEM_MODELS.items():
+        for d in drafts.get(section, []):
+            data = d.model_dump()
+            quote = data.pop("quote", None) or data.get("name") or ""
+            ev = (g.locate_name(quote) if section in NAMED_SECTIONS else g.locate(quote)) or Evidence(quote=quote)
+            out.items[section].append(model.model_validate({**data, "evidence": [ev]}))
+    return out
