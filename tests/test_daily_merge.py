@@ -159,7 +159,7 @@ def test_markdown_shows_citations_conflicts_and_failures():
     assert md.startswith("# Daily brief — 2016-08-16")
     assert "- Russian bombers flew from Hamedan. [1][2]" in md
     assert "19 killed ⚠ figures differ" in md
-    assert "| Russia | the Kremlin, Moscow | state | [1][2] |" in md
+    assert "| Russia | the Kremlin, Moscow | state | carried out strikes \\[1\\], spoke about the strikes \\[1\\], carried out strikes \\[2\\] | [1][2] |" in md
     assert "4. **failed** — article-4.txt: backend at" in md
     assert "- Unsourced claim.  — cites no article" in md
 
@@ -197,3 +197,40 @@ def test_one_articles_unlinked_figures_at_one_place_are_separate_incidents():
     other.casualties[0] = again
     merged = [i for i in merge_casualties({3: brief_3(), 4: other}) if i.location == "Kabul"]
     assert len(merged) == 1 and merged[0].conflict and merged[0].headline_killed == 4
+
+
+def test_a_sentence_naming_places_no_cited_brief_names_is_moved_to_the_briefs_that_do_or_dropped():
+    d = day()
+    answer = NarrativeAnswer.model_construct(sentences=[NarrativeDraft.model_validate(s) for s in [
+        {"text": "A bomb killed 4 police officers in Kabul.", "sources": [1]},  # Kabul is article 3's
+        {"text": "Russian bombers flew from Hamedan airbase.", "sources": [1]},
+        {"text": "Fighting spread to Mosul.", "sources": [1]},  # no brief names Mosul
+    ]])
+    kept, rejected = check_narrative(answer, d)
+    assert [(k.text, k.cites) for k in kept] == [("A bomb killed 4 police officers in Kabul.", [3]),
+                                                ("Russian bombers flew from Hamedan airbase.", [1])]
+    assert kept[0].note == "cited [1], where Kabul is not; it is in [3]" and kept[1].note is None
+    assert [(r.text, r.reason) for r in rejected] == [
+        ("Fighting spread to Mosul.", "names Mosul, which the cited articles do not")]
+
+
+def test_merged_actors_keep_each_articles_role_with_the_article():
+    d = day()
+    russia = next(a for a in d.actors if a.name == "Russia")
+    assert {(r.article, r.role) for r in russia.roles} >= {(1, "carried out strikes")}
+    assert all(r.article in russia.articles for r in russia.roles)
+    md = daily_markdown(d)
+    assert "carried out strikes \\[1\\]" in md
+
+
+def test_a_toll_the_headline_repeats_from_the_body_is_one_report():
+    from summarizer.text.grounding import Grounder
+    from summarizer.verify.drafts import verify_drafts
+    from summarizer.figures.candidates import candidates, read_figures
+
+    text = ("U.S. Strike Kills Five in Somalia\n\nA U.S. airstrike killed five al-Shabab militants near "
+            "Jilib on Friday, U.S. Africa Command said.")
+    g = Grounder(text)
+    out = verify_drafts(text, {}, g, figures=[(c, None) for c in candidates(read_figures(text, g.sentence_spans))])
+    (c,) = out.items["casualties"]
+    assert (c.killed, c.victims, c.reported_by, len(c.evidence)) == (5, "combatants", "U.S. Africa Command", 2)

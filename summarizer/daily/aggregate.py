@@ -24,7 +24,7 @@ from ..llm import prompts
 from .results import ArticleResult
 from ..text.read import Article
 from ..models.daily import (
-    ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
+    ActorRole, ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
     MergedBase, MergedQuestion, TollReport,
 )
 from ..figures.toll import toll_text
@@ -148,8 +148,19 @@ def _display(g: _Group, aliases: bool = False) -> str:
 def merge_actors(briefs: dict[int, Brief]) -> list[MergedActor]:
     groups = _group(((aid, a) for aid, b in briefs.items() for a in b.actors), actor_key)
     return [MergedActor(name=_display(g, aliases=True), variants=g.names(), kind=g.most("kind"),
-                        roles=g.distinct("role")[:5], articles=g.articles(), evidence=g.evidence())
+                        roles=_roles(g), articles=g.articles(), evidence=g.evidence())
             for g in groups]
+
+
+def _roles(g: _Group) -> list[ActorRole]:
+    """Each article's roles for the actor, once each ("named in the article" only where there is no other)."""
+    seen: dict[tuple[int, str], ActorRole] = {}
+    for aid, item in g.members:
+        if item.role and (aid, name_key(item.role)) not in seen:
+            seen[(aid, name_key(item.role))] = ActorRole(article=aid, role=item.role)
+    out = list(seen.values())
+    return [r for r in out if r.role != L.NAMED_ONLY or
+            not any(o.article == r.article and o.role != L.NAMED_ONLY for o in out)]
 
 
 def merge_assets(briefs: dict[int, Brief]) -> list[MergedAsset]:

@@ -2,8 +2,10 @@
 
 The model sees only each article's headline and summary and the program's casualty roll-up, and
 cites article numbers per sentence. The program then checks every sentence: it must cite at least
-one article, only articles of the day that have a brief, and any number in it must be one the
-model was shown for the articles it cites (casualty figures: the verified ones). A sentence that
+one article, only articles of the day that have a brief, any number in it must be one the model
+was shown for the articles it cites (casualty figures: the verified ones), and every place,
+organisation and person it names (named entities of the parse) must be named by a cited brief;
+where other briefs name them, the citation is moved there (with a note). A sentence that
 fails goes to `DailyBrief.rejected` with the reason. Answers are kept in the store, keyed by the
 exact prompt and model, so a rerun over the same briefs makes no call.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+
+from rapidfuzz import fuzz
 
 from ..llm import prompts
 from .aggregate import figure_text
@@ -24,6 +28,8 @@ from ..models.daily import (
 from ..errors import BackendError
 from ..figures.candidates import unverified_figure
 from ..figures.mentions import find_numbers
+from ..figures.parser import parse_all
+from ..text.grounding import fold
 from ..models.brief import Usage
 from .store import Store
 
@@ -90,12 +96,21 @@ def check_narrative(answer: NarrativeAnswer, daily: DailyBrief) -> tuple[list[Na
             reason = "cites no article"
         elif unknown := [c for c in cites if c not in known]:
             reason = f"cites unknown article(s) {', '.join(map(str, unknown))}"
-        else:
+        note = None
+        if not reason and (missing := _names_not_in(text, cites, daily)):
+            # the places and names decide which articles a sentence is about; then its numbers are checked
+            holders = [a["id"] for a in articles if not _names_not_in(text, [a["id"]], daily)]
+            if holders:
+                note = f"cited {_cites(cites)}, where {', '.join(missing)} is not; it is in {_cites(holders)}"
+                cites = holders
+            else:
+                reason = f"names {', '.join(missing)}, which the cited articles do not"
+        if not reason:
             reason = _unsupported_number(text, cites, daily, articles)
         if reason:
             rejected.append(RejectedSentence(text=text, cites=cites, reason=reason))
         else:
-            kept.append(NarrativeSentence(text=text, cites=cites))
+            kept.append(NarrativeSentence(text=text, cites=cites, note=note))
     return kept, rejected
 
 
@@ -106,6 +121,37 @@ def _unsupported_number(text: str, cites: list[int], daily: DailyBrief, articles
     shown = " ".join(f"{a['headline']} {a['summary']}" for a in articles if a["id"] in cites)
     stated = {m.value for m in find_numbers(shown) if m.value is not None} | verified
     return unverified_figure(text, verified, stated, where="the cited articles")
+
+
+_NAMED = ("GPE", "LOC", "FAC", "ORG", "PERSON")
+
+
+def _names_of(article: int, daily: DailyBrief) -> str:
+    """Everything an article's brief names, folded: headline, summary, dateline, actors, places,
+    sources, bases and assets."""
+    ref = next(a for a in daily.articles if a.id == article)
+    words = [ref.headline, ref.summary, ref.dateline.place if ref.dateline else None]
+    words += [v for group in (daily.actors, daily.bases, daily.assets) for m in group if article in m.articles
+              for v in m.variants]
+    words += [w for i in daily.casualties for r in i.reports if r.article == article
+              for w in (r.location, r.reported_by, r.perpetrator)]
+    return fold(" | ".join(w for w in words if w))
+
+
+def _names_not_in(text: str, cites: list[int], daily: DailyBrief) -> list[str]:
+    """The places, organisations and people a sentence names that none of the cited briefs names."""
+    (doc,) = parse_all([text])
+    held = " | ".join(_names_of(c, daily) for c in cites)
+    missing = []
+    for e in doc.ents:
+        name = re.sub(r"^(?:the|a|an) ", "", fold(e.text))
+        if e.label_ in _NAMED and name and name not in held and fuzz.partial_ratio(name, held) < 90:
+            missing.append(e.text)
+    return list(dict.fromkeys(missing))
+
+
+def _cites(ids: list[int]) -> str:
+    return ", ".join(f"[{i}]" for i in ids)
 
 
 async def add_narrative(summarizer: Summarizer, daily: DailyBrief, store: Store | None = None) -> DailyBrief:

@@ -50,7 +50,8 @@ def daily_markdown(d: DailyBrief) -> str:
              f"{s.articles} articles: {ok} briefed ({s.done} new, {s.cached} from the store), {s.failed} failed.", ""]
     lines += ["## Key developments", ""]
     if d.narrative:
-        lines += [f"- {md_line(n.text)} {_cites(n.cites)}" for n in d.narrative]
+        lines += [f"- {md_line(n.text)} {_cites(n.cites)}" + (f" _({md_line(n.note)})_" if n.note else "")
+                  for n in d.narrative]
     else:
         lines.append(f"_(no narrative{': ' + md_line(d.meta.narrative_error) if d.meta.narrative_error else ''})_")
     lines.append("")
@@ -62,8 +63,9 @@ def daily_markdown(d: DailyBrief) -> str:
             lines.append(f"| {_cell(i.location)} | {_cell(i.victims)} | {head} | {reports} |")
         lines.append("")
     tables = [
-        ("Actors", ["Actor", "Also called", "Kind", "Articles"], d.actors,
-         lambda a: [a.name, [v for v in a.variants if v != a.name], a.kind, _cites(a.articles)]),
+        ("Actors", ["Actor", "Also called", "Kind", "Role [article]", "Articles"], d.actors,
+         lambda a: [a.name, [v for v in a.variants if v != a.name], a.kind,
+                    [f"{r.role} [{r.article}]" for r in a.roles], _cites(a.articles)]),
         ("Bases", ["Base", "Also called", "Location", "Operator", "Articles"], d.bases,
          lambda b: [b.name, [v for v in b.variants if v != b.name], b.locations, b.operators, _cites(b.articles)]),
         ("Assets", ["Asset", "Also called", "Type", "Operator", "Articles"], d.assets,

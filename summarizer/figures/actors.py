@@ -61,5 +61,5 @@ def named_actors(text: str, spans: list[tuple[int, int]]) -> list[BaseModel]:
             titled = any(t.lemma_.lower() in L.TITLE_WORDS for t in root.subtree) or any(
                 t.lemma_.lower() in L.TITLE_WORDS for t in doc[max(0, ent.start - 3):ent.start])
             kind = _kind(ent.label_, name, titled)
-            found.setdefault(name.lower(), DRAFTS["actors"](name=name, kind=kind, role="named in the article"))
+            found.setdefault(name.lower(), DRAFTS["actors"](name=name, kind=kind, role=L.NAMED_ONLY))
     return list(found.values())

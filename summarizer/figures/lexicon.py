@@ -32,6 +32,9 @@ HARM_PREPS = frozenset("with for".split())
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
                          "declare note write tweet post allege insist acknowledge list".split())
 
+# The role of an actor found by name only (the parse's entities), not by what the article says it did.
+NAMED_ONLY = "named in the article"
+
 # "The command's assessment is that ...": a statement as the subject of "is", its owner the source
 REPORT_NOUNS = frozenset("assessment report statement estimate finding conclusion view position".split())
 

@@ -39,11 +39,18 @@ class ArticleRef(_Model):
     error: str | None = Field(None, description="Why it failed, for failed articles.")
 
 
+class ActorRole(_Model):
+    """What one article says an actor did: roles stay with the article that states them."""
+
+    article: int
+    role: str
+
+
 class MergedActor(_Model):
     name: str = Field(description="One name for the actor across articles.")
     variants: list[str] = Field(description="Every name the articles use for it, e.g. Russia, Moscow, the Kremlin.")
     kind: ActorKind
-    roles: list[str] = Field(default_factory=list)
+    roles: list[ActorRole] = Field(default_factory=list, description="Each article's role for it, with the article.")
     articles: list[int]
     evidence: list[CitedEvidence] = Field(default_factory=list)
 
@@ -107,6 +114,8 @@ class MergedQuestion(_Model):
 class NarrativeSentence(_Model):
     text: str
     cites: list[int] = Field(description="Articles the sentence comes from.")
+    note: str | None = Field(None, description="Where the program moved the citation: the model cited "
+                                               "an article that does not name what the sentence names.")
 
 
 class RejectedSentence(_Model):

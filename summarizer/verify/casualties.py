@@ -79,6 +79,7 @@ def drafted_casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
         out.reject("casualties", d, "quote not found in the article")
         return
     qualifiers: list[str] = []
+    place = None
     for name in ("killed", "wounded"):
         value = data.get(name)
         if value is None:
@@ -94,7 +95,9 @@ def drafted_casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
             out.reject("casualties", {**data, "quote": ev.quote}, f"{name} figure rejected: {reason}")
             data[name] = None
             continue
-        role = next((f.role for f in figures_in(ev.quote) if f.mention.value == value and f.field == name), "incident")
+        parsed = next((f for f in figures_in(ev.quote) if f.mention.value == value and f.field == name), None)
+        role = parsed.role if parsed else "incident"
+        place = place or (parsed.location if parsed else None)
         if role == "total":
             out.items["background_figures"].append(BackgroundFigure(
                 figure=_as_stated(mention), about=f"people {name} (running total)", evidence=[ev]))
@@ -105,12 +108,15 @@ def drafted_casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
     if data["killed"] is None and data["wounded"] is None:
         return  # nothing verified is left (what was not is in `rejected`)
     data["qualifier"] = qualifiers[0] if qualifiers else data["qualifier"]
+    # a place is a named location of the parse, never the model's clause ("base Friday in southwestern ...")
+    data["location"] = place
     out.items["casualties"].append(Casualty(**data, evidence=[ev]))
 
 
 def dedupe_casualties(out: Verified) -> None:
-    """One report per figure and source: a repeat (same figures, victims and source, or one source
-    unnamed) is merged into the first, keeping every piece of evidence."""
+    """One report per figure and source: a repeat (same figures, the victims and the source the same
+    or unnamed in one, as a headline repeats the body's toll) is merged into the first, keeping every
+    piece of evidence and what either names."""
     kept: list[Casualty] = []
     for c in out.items["casualties"]:
         twin = next((k for k in kept if _same_report(k, c)), None)
@@ -119,6 +125,8 @@ def dedupe_casualties(out: Verified) -> None:
             continue
         twin.reported_by = twin.reported_by or c.reported_by
         twin.location = twin.location or c.location
+        twin.perpetrator = twin.perpetrator or c.perpetrator
+        twin.victims = twin.victims if twin.victims != "unknown" else c.victims
         twin.evidence += [e for e in c.evidence if not any(overlap(e, t) for t in twin.evidence)]
     out.items["casualties"] = kept
 
@@ -129,7 +137,8 @@ def _same_report(a: Casualty, b: Casualty) -> bool:
     if overlap(a.evidence[0], b.evidence[0]):
         return True
     ra, rb = name_key(a.reported_by), name_key(b.reported_by)
-    return a.victims == b.victims and (ra == rb or not ra or not rb)
+    victims = a.victims == b.victims or "unknown" in (a.victims, b.victims)
+    return victims and a.part_of_larger_figure == b.part_of_larger_figure and (ra == rb or not ra or not rb)
 
 
 def overlap(a: Evidence, b: Evidence) -> bool:

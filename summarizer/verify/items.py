@@ -40,7 +40,7 @@ def ground_named(section: str, drafts: list[BaseModel], g: Grounder, out: Verifi
             continue
         if section == "assets" and ORGANIZATION.search(name):
             # a small model files "Human Rights Watch" under assets: it is an actor
-            ground_named("actors", [DRAFTS["actors"](name=name, kind="organization", role="named in the article")], g, out)
+            ground_named("actors", [DRAFTS["actors"](name=name, kind="organization", role=L.NAMED_ONLY)], g, out)
             continue
         if section == "bases" and _is_country_word(name.split()[0]) and len(name.split()) == 1:
             out.reject(section, data, "a country, not a base")
