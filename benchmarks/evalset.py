@@ -6,6 +6,7 @@ helper. Its split is fixed by a hash of each article's id (no look at the labels
 
     python -m benchmarks.evalset sentences --split dev          # the parser alone, no model
     python -m benchmarks.evalset articles --split test --mode multi --mode naive
+    python -m benchmarks.evalset speed --split test     # the time table of that run (issue 14)
 
 Articles are briefed with the embedded model (or --base-url); each brief is appended to
 benchmarks/out/evalset-<split>-<mode>.jsonl as soon as it is made, so an interrupted run resumes.
@@ -221,6 +222,7 @@ async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict
     todo = [r for r in rows if r["id"] not in done]
     if todo:
         async with Summarizer(**settings) as s:
+            s.backend()  # the embedded server starts here, not inside the first article's time
             for r in todo:
                 text = (EVALSET / r["file"]).read_text(encoding="utf-8")
                 t0 = time.perf_counter()
@@ -261,9 +263,75 @@ def score_articles(split: str, mode: str, settings: dict, limit: int | None = No
             "mean completion tokens": statistics.mean(completion) if completion else None}
 
 
+def _article_tokens(texts: dict[str, str]) -> dict[str, int]:
+    """Each article's own length in the embedded model's tokens (its tokenizer only, no weights run)."""
+    from llama_cpp import Llama
+
+    from summarizer.llm import local_model
+    from summarizer.settings import Settings
+
+    spec = local_model.spec_for(Settings().embedded_model)
+    vocab = Llama(model_path=str(local_model.model_path(spec)), vocab_only=True, verbose=False)
+    return {k: len(vocab.tokenize(t.encode("utf-8"), add_bos=False)) for k, t in texts.items()}
+
+
+def _rates(log: Path, servers: int) -> tuple[float, float] | None:
+    """Prompt and generation tokens per second, from llama.cpp's own timings of the last `servers`
+    server runs in the log (the run being reported, measured on this machine at that time)."""
+    from benchmarks import llamalog
+
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    starts = [i for i in range(len(text)) if text.startswith("Uvicorn running on", i)] if text else []
+    if len(starts) < servers:
+        return None
+    s = llamalog.summarize(llamalog.parse(text[starts[-servers]:]))
+    if not s.prompt_ms or not s.eval_ms:
+        return None
+    return s.processed / (s.prompt_ms / 1000), s.generated / (s.eval_ms / 1000)
+
+
+def speed_table(split: str, log: Path) -> str:
+    """Per article and in total, the pipeline beside the few-shot single call, from one run's outputs:
+    wall time, calls, prompt and completion tokens, the floor at the model's own rates (no cache
+    credit), and the article's own token count."""
+    recs = {}
+    for mode in ("multi", "naive"):
+        path = OUT / f"evalset-{split}-{mode}.jsonl"
+        recs[mode] = {json.loads(line)["id"]: json.loads(line) for line in path.read_text().splitlines()}
+    rows = [r for r in articles() if r["split"] == split and r["id"] in recs["multi"] and r["id"] in recs["naive"]]
+    own = _article_tokens({r["id"]: (EVALSET / r["file"]).read_text(encoding="utf-8") for r in rows})
+    rates = _rates(log, servers=2)
+    out = ["| article | tokens | mode | wall s | calls | prompt | completion | floor s | prompt / article |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    totals: dict[str, list] = {m: [] for m in ("multi", "naive")}
+    for r in rows:
+        for mode in ("multi", "naive"):
+            rec = recs[mode][r["id"]]
+            meta = (rec.get("brief") or {}).get("meta") or {}
+            u = meta.get("usage") or {}
+            seconds = (meta.get("timings") or {}).get("total", rec["seconds"])  # the brief's own clock
+            p, c = u.get("prompt_tokens", 0), u.get("completion_tokens", 0)
+            floor = p / rates[0] + c / rates[1] if rates else None
+            totals[mode].append((seconds, u.get("calls", 0), p, c, floor or 0.0, own[r["id"]]))
+            out.append(f"| {r['id'][:3]} | {own[r['id']]} | {mode} | {seconds:.1f} | {u.get('calls', 0)} | {p} | "
+                       f"{c} | {'' if floor is None else f'{floor:.1f}'} | {p / own[r['id']]:.2f} |")
+    med = {m: statistics.median(x[0] for x in totals[m]) for m in totals}
+    for m in ("multi", "naive"):
+        t = totals[m]
+        out.append(f"| median | {statistics.median(x[5] for x in t):.0f} | {m} | {med[m]:.1f} | "
+                   f"{statistics.median(x[1] for x in t):.0f} | {statistics.median(x[2] for x in t):.0f} | "
+                   f"{statistics.median(x[3] for x in t):.0f} | {statistics.median(x[4] for x in t):.1f} | "
+                   f"{statistics.median(x[2] / x[5] for x in t):.2f} |")
+    out.append(f"\nmedian wall time, pipeline / few-shot single call: {med['multi'] / med['naive']:.2f}x")
+    if rates:
+        out.append(f"model rates in this run (llama.cpp's own timings): prompt {rates[0]:.0f} tokens/s, "
+                   f"generation {rates[1]:.1f} tokens/s")
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("sentences", "articles", "list"))
+    ap.add_argument("what", choices=("sentences", "articles", "list", "speed"))
     ap.add_argument("--split", choices=("dev", "test"), required=True)
     ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
     ap.add_argument("--limit", type=int, help="only the first N articles of the split")
@@ -274,6 +342,11 @@ def main() -> None:
         for r in articles():
             if r["split"] == args.split:
                 print(r["id"])
+        return
+    if args.what == "speed":  # after `articles --mode multi --mode naive` in one run
+        from summarizer.llm.local_model import cache_dir
+
+        print(speed_table(args.split, cache_dir() / "llama-server.log"))
         return
     if args.what == "sentences":
         print(json.dumps(score_sentences(args.split), indent=1))

@@ -4,7 +4,6 @@ embedded server's port conflicts are reported, and secrets stay out of everythin
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 
