@@ -278,6 +278,7 @@ def _article_tokens(texts: dict[str, str]) -> dict[str, int]:
 def _rates(log: Path, servers: int) -> tuple[float, float] | None:
     """Prompt and generation tokens per second, from llama.cpp's own timings of the last `servers`
     server runs in the log (the run being reported, measured on this machine at that time)."""
+    sys.path.insert(0, str(ROOT))  # run as a script: the benchmarks folder is not on the path
     from benchmarks import llamalog
 
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
