@@ -186,12 +186,6 @@ class Candidate:
         """The figure as the article words it: "two killed and 30 wounded"."""
         return toll_text(self.killed and self.killed.text, self.wounded and self.wounded.text)
 
-    @property
-    def counts(self) -> str:
-        """What the program reads the figure as counting, in the words the model is asked to use."""
-        return ("killed and wounded" if self.killed and self.wounded else "killed" if self.killed
-                else "wounded")
-
 
 def candidates(reading: Reading) -> list[Candidate]:
     """Figures paired per sentence: a killed figure followed by a wounded one of the same role and

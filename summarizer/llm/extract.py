@@ -1,8 +1,8 @@
 """Extraction passes: focused questions a small model answers well, run against one backend.
 
-"multi" mode asks three short questions per article: label the casualty figures the program found
-in the text (the model never writes a number), list actors, assets and bases, then write the
-overview with the verified casualty figures in hand. "single" mode asks for the whole
+"multi" mode asks three short questions per article: check the casualty figures the program found
+(shown in their sentences, not the article; the model never writes a number), list actors, assets
+and bases, then write the overview with the verified casualty figures in hand. "single" mode asks for the whole
 brief in one call, for strong hosted models. Long articles are split into overlapping chunks; the
 per-chunk answers are merged (verification de-duplicates them against the article).
 """
@@ -62,8 +62,9 @@ class Drafts:
     """Everything the model proposed for one article, before verification."""
 
     sections: dict[str, list[BaseModel]] = field(default_factory=dict)
-    # the model's labels of each figure's mentions (killed, then wounded); None: not asked
-    figures: list[tuple[Candidate, list[BaseModel] | None]] = field(default_factory=list)
+    # the model's labels of each figure's mentions (killed, then wounded; None where its answer
+    # copied no figure); None: not asked (running totals)
+    figures: list[tuple[Candidate, list[BaseModel | None] | None]] = field(default_factory=list)
     overview: BaseModel | None = None
     usage: Usage = field(default_factory=Usage)
     timings: dict[str, float] = field(default_factory=dict)
