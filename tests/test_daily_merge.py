@@ -234,3 +234,17 @@ def test_a_toll_the_headline_repeats_from_the_body_is_one_report():
     out = verify_drafts(text, {}, g, figures=[(c, None) for c in candidates(read_figures(text, g.sentence_spans))])
     (c,) = out.items["casualties"]
     assert (c.killed, c.victims, c.reported_by, len(c.evidence)) == (5, "combatants", "U.S. Africa Command", 2)
+
+
+def test_tolls_at_one_place_merge_across_articles_only_when_their_dates_agree():
+    from summarizer.models.brief import Dateline
+
+    def dated(b: Brief, date: str | None) -> Brief:
+        return b.model_copy(update={"dateline": Dateline(date=date) if date else None})
+
+    same = merge_casualties({1: dated(brief_1(), "2016-08-16"), 2: dated(brief_2(), "2016-08-16")})
+    assert [i.articles for i in same if i.location == "Aleppo"] == [[1, 2]]
+    unknown = merge_casualties({1: dated(brief_1(), "2016-08-16"), 2: dated(brief_2(), None)})
+    assert [i.articles for i in unknown if i.location == "Aleppo"] == [[1, 2]]
+    apart = merge_casualties({1: dated(brief_1(), "2016-08-16"), 2: dated(brief_2(), "2016-08-19")})
+    assert sorted(i.articles for i in apart if "Aleppo" in (i.location or "")) == [[1], [2]]

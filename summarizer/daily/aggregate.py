@@ -210,6 +210,11 @@ def _fits(c: Casualty, r: TollReport) -> bool:
     return victims and by
 
 
+def _same_day(a: str | None, b: str | None) -> bool:
+    """Two articles' dates agree: the same day, or one of them unknown."""
+    return not a or not b or a == b
+
+
 def figure_text(r: TollReport | Casualty) -> str:
     """"at least 40 killed and 12 wounded"; a vague report ("dozens were killed") has no number."""
     return toll_text(r.killed, r.wounded, r.qualifier) or "a number not stated"
@@ -219,9 +224,11 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     """Reports grouped by incident and place across articles.
 
     Two reports are one incident when the article itself flagged them as conflicting, or when they
-    come from different articles, name the same place (fuzzily) and neither victims nor perpetrator
-    differ. Reports with no place stay apart: nothing says they are the same incident.
+    come from different articles, name the same place (fuzzily), neither victims nor perpetrator
+    differ, and the articles' dates agree (or one is not known). Reports with no place stay apart:
+    nothing says they are the same incident.
     """
+    dates = {aid: b.dateline.date if b.dateline else None for aid, b in briefs.items()}
     groups: list[list[TollReport]] = []
     placed: dict[tuple[int, int], list[TollReport]] = {}  # (article, casualty index) -> its group
     for aid, b in briefs.items():
@@ -237,8 +244,9 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
                 # a part of the other ("including three children"): "Afghanistan" on a crash, an
                 # older crash and a bomb attack is not a conflict
                 group = next((g for g in groups if any(_same_place(c.location, r.location) for r in g)
-                              and all(_fits(c, r) and (r.article != aid or c.part_of_larger_figure
-                                                       or r.part_of_larger_figure) for r in g)), None)
+                              and all(_fits(c, r) and _same_day(dates[aid], dates[r.article])
+                                      and (r.article != aid or c.part_of_larger_figure
+                                           or r.part_of_larger_figure) for r in g)), None)
             if group is None:
                 group = []
                 groups.append(group)
