@@ -248,3 +248,21 @@ def test_tolls_at_one_place_merge_across_articles_only_when_their_dates_agree():
     assert [i.articles for i in unknown if i.location == "Aleppo"] == [[1, 2]]
     apart = merge_casualties({1: dated(brief_1(), "2016-08-16"), 2: dated(brief_2(), "2016-08-19")})
     assert sorted(i.articles for i in apart if "Aleppo" in (i.location or "")) == [[1], [2]]
+
+
+def test_tolls_that_share_only_a_country_stay_apart_across_articles():
+    def somalia(b: Brief) -> Brief:
+        casualties = [c.model_copy(update={"location": "Somalia"}) for c in b.casualties]
+        return b.model_copy(update={"casualties": casualties})
+
+    incidents = merge_casualties({1: somalia(brief_1()), 3: somalia(brief_3())})
+    assert all(len(i.articles) == 1 for i in incidents)
+
+
+def test_a_title_case_headline_gives_no_named_actors():
+    from summarizer.figures.actors import named_actors
+    from summarizer.text.grounding import sentence_spans
+
+    text = "US Airstrike in Somalia Kills 5 Militants\n\nU.S. Africa Command said the strike killed five militants."
+    names = [a.name for a in named_actors(text, sentence_spans(text))]
+    assert "U.S. Africa Command" in names and not any("Kills" in n or "Airstrike" in n for n in names)

@@ -199,8 +199,9 @@ def merge_questions(briefs: dict[int, Brief]) -> list[MergedQuestion]:
 # ---- casualties ------------------------------------------------------------------------------
 
 def _same_place(a: str | None, b: str | None) -> bool:
+    """One place, and more than a country: two tolls "in Somalia" may be any two incidents there."""
     ka, kb = place_key(a), place_key(b)
-    return bool(ka and kb) and similar(ka, kb)
+    return bool(ka and kb) and similar(ka, kb) and not any(k in L.STATES for k in (ka, kb))
 
 
 def _fits(c: Casualty, r: TollReport) -> bool:

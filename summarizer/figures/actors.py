@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from . import lexicon as L
 from .parser import parse_all
+from ..text.grounding import is_title
 from ..models.brief import DRAFTS
 
 MAX_SENTENCES = 400  # actors of a very long text: its first sentences are enough
@@ -39,6 +40,8 @@ def named_actors(text: str, spans: list[tuple[int, int]]) -> list[BaseModel]:
     found: dict[str, BaseModel] = {}
     people: list[str] = []
     for doc in docs:
+        if is_title(doc.text):
+            continue  # a headline in title case: the tagger reads its capitals as names ("Kills 5 Militants")
         for ent in doc.ents:
             if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
                 continue

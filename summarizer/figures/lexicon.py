@@ -93,6 +93,9 @@ STATE_NAMES = {
                       "islamic state of iraq and syria", "islamic state in iraq and syria"],
 }
 STATE_ALIASES = {variant: name for name, variants in STATE_NAMES.items() for variant in variants}
+# The states themselves as places (not their capitals: a toll "in Kabul" is a place, one "in
+# Afghanistan" could be anywhere there)
+STATES = frozenset(name.lower() for name in STATE_NAMES) | frozenset("us usa america uk britain saudi".split())
 
 # Who a figure counts, by the noun that names them.
 CIVILIAN_NOUNS = frozenset(

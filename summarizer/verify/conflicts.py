@@ -28,7 +28,7 @@ def _disagree(a: Casualty, b: Casualty) -> bool:
     # the victims are known and the same: "7 Americans" and "3 Afghan soldiers" killed "in
     # Afghanistan" are parts of one toll, and an older crash there is another incident.
     la, lb = name_key(a.location), name_key(b.location)
-    specific = bool(la and lb) and not any(k in L.STATE_ALIASES for k in (la, lb))
+    specific = bool(la and lb) and not any(k in L.STATES for k in (la, lb))
     return specific and (la in lb or lb in la) and a.victims == b.victims != "unknown"
 
 

@@ -90,7 +90,7 @@ def program_bases(g: Grounder) -> list[BaseModel]:
 def _is_country_word(word: str) -> bool:
     """'Iran base', 'Syrian air base': a reference to some base of a country, not a base's name."""
     w = word.lower().strip(".")
-    return name_key(w) in L.STATE_ALIASES or w.endswith(("ian", "ese", "ish", "ean")) or (w.endswith("i") and len(w) > 4)
+    return name_key(w) in L.STATES or w.endswith(("ian", "ese", "ish", "ean")) or (w.endswith("i") and len(w) > 4)
 
 
 def ground_quoted(section: str, d: BaseModel, g: Grounder, out: Verified) -> None:
