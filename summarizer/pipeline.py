@@ -15,7 +15,7 @@ from .llm import extract, prompts
 from .figures.toll import toll_text
 from .llm.backend import Backend
 from .text.dateline import find_dateline
-from .text.grounding import Grounder
+from .text.grounding import Grounder, headline_of
 from .models.brief import Brief, Casualty, Meta, Rejected
 from .verify.conflicts import drop_answered_questions
 from .verify.drafts import verify_drafts
@@ -106,7 +106,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         headline, summary = check_prose(overview.headline, overview.summary, text,
                                         facts.items["casualties"], facts)
     if headline is None:
-        headline = (extract.headline_of(text) or "(no headline)")[:FALLBACK_HEADLINE]
+        headline = (headline_of(text) or "(no headline)")[:FALLBACK_HEADLINE]
     drafts.timings["total"] = round(time.perf_counter() - started, 3)
     return Brief(
         headline=headline,

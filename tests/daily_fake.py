@@ -17,7 +17,7 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-from summarizer.llm.extract import headline_of
+from summarizer.text.grounding import headline_of
 
 from .fakeserver import chat_completion, schema_of
 

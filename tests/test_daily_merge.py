@@ -234,6 +234,13 @@ def test_a_toll_the_headline_repeats_from_the_body_is_one_report():
     out = verify_drafts(text, {}, g, figures=[(c, None) for c in candidates(read_figures(text, g.sentence_spans))])
     (c,) = out.items["casualties"]
     assert (c.killed, c.victims, c.reported_by, len(c.evidence)) == (5, "combatants", "U.S. Africa Command", 2)
+    # credited differently ("AFRICOM:" in the headline): still one report, credited as the body does
+    text = ("AFRICOM: US Strike in Somalia Kills 5 Militants\n\nThe U.S. military says an airstrike in "
+            "central Somalia has killed five al-Shabab militants.")
+    g = Grounder(text)
+    out = verify_drafts(text, {}, g, figures=[(c, None) for c in candidates(read_figures(text, g.sentence_spans))])
+    (c,) = out.items["casualties"]
+    assert (c.killed, c.reported_by, c.evidence[0].quote[:12]) == (5, "U.S. military", "The U.S. mil")
 
 
 def test_tolls_at_one_place_merge_across_articles_only_when_their_dates_agree():

@@ -123,15 +123,21 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)
         source = source_of(pred, sent, last) or headline_source(original)
-        if source and original != doc.text and source in doc.text:  # the article's capitals
-            at = doc.text.index(source)
-            source = original[at:at + len(source)]
-        out.figures.append(Figure(field=f, mention=mention, role=role, source=source,
-                                  victims=victims_of(x), location=location_of(pred, sent),
-                                  perpetrator=perpetrator_of(pred, x),
+        out.figures.append(Figure(field=f, mention=mention, role=role, source=_as_written(source, doc.text, original),
+                                  victims=victims_of(x),
+                                  location=_as_written(location_of(pred, sent), doc.text, original),
+                                  perpetrator=_as_written(perpetrator_of(pred, x), doc.text, original),
                                   sentence=(offset, offset + len(doc.text))))
         whole_of[x.i] = len(out.figures) - 1
     remember_speakers(sent, last)
+
+
+def _as_written(name: str | None, parsed: str, original: str) -> str | None:
+    """A name read from the lower-cased parse of a headline, in the article's own capitals."""
+    if name and parsed != original and name in parsed:
+        at = parsed.index(name)
+        return original[at:at + len(name)]
+    return name
 
 
 def _untitled(sentence: str) -> str:

@@ -20,7 +20,7 @@ from pydantic_core import PydanticUndefined
 
 from . import prompts
 from .backend import Backend
-from ..text.grounding import Grounder
+from ..text.grounding import Grounder, headline_of
 from ..figures.candidates import Candidate, candidates, read_figures
 from ..figures.mentions import Mention, find_numbers
 from ..models.brief import DRAFTS, ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
@@ -124,13 +124,6 @@ def _window(text: str, c: Candidate, m: Mention, words: int = 14) -> str:
 
 def _mentions(c: Candidate) -> list[Mention]:
     return [m for m in (c.killed, c.wounded) if m is not None]
-
-
-def headline_of(text: str) -> str | None:
-    """The article's first line of words (its headline, when it has one), for context."""
-    line = next((ln.strip() for ln in text.splitlines()
-                 if ln.strip() and not ln.lower().startswith(("source:", "published:"))), "")
-    return line[:150] or None
 
 
 def _same_figure(copied: str, m: Mention) -> bool:

@@ -69,6 +69,28 @@ def fold(s: str) -> str:
     return FoldedText.of(s).folded.strip()
 
 
+_METADATA_LINE = re.compile(r"\s*(?:source|published):", re.I)
+
+
+def headline_span(text: str) -> tuple[int, int] | None:
+    """Where the article's first line of words is (its headline, when it has one); lines naming its
+    source or date are passed over."""
+    at = 0
+    for line in text.splitlines(keepends=True):
+        words = line.strip()
+        if words and not _METADATA_LINE.match(line):
+            start = at + line.index(words)
+            return start, start + len(words)
+        at += len(line)
+    return None
+
+
+def headline_of(text: str) -> str | None:
+    """The article's headline (see headline_span), cut to 150 characters, for context."""
+    span = headline_span(text)
+    return text[span[0]:span[1]][:150] if span else None
+
+
 def name_key(name: str | None) -> str:
     """A name as compared with others: case, quote marks, punctuation, articles and possessives
     folded away ("the U.S.'s" -> "us")."""

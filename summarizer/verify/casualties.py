@@ -113,32 +113,40 @@ def drafted_casualty(d: BaseModel, g: Grounder, out: Verified) -> None:
     out.items["casualties"].append(Casualty(**data, evidence=[ev]))
 
 
-def dedupe_casualties(out: Verified) -> None:
+def dedupe_casualties(out: Verified, headline: tuple[int, int] | None = None) -> None:
     """One report per figure and source: a repeat (same figures, the victims and the source the same
-    or unnamed in one, as a headline repeats the body's toll) is merged into the first, keeping every
-    piece of evidence and what either names."""
+    or unnamed in one) is merged into the first, keeping every piece of evidence and what either
+    names. A headline repeating the body's toll is the same report whoever each credits (a headline
+    names the source more shortly: "AFRICOM:" for "the U.S. military says")."""
+    def in_headline(c: Casualty) -> bool:
+        return headline is not None and any(e.start is not None and headline[0] <= e.start < headline[1]
+                                             for e in c.evidence)
+
     kept: list[Casualty] = []
     for c in out.items["casualties"]:
-        twin = next((k for k in kept if _same_report(k, c)), None)
+        twin = next((k for k in kept if _same_report(k, c, either_headline=in_headline(k) or in_headline(c))), None)
         if twin is None:
             kept.append(c)
             continue
-        twin.reported_by = twin.reported_by or c.reported_by
-        twin.location = twin.location or c.location
+        body_first = in_headline(twin) and not in_headline(c)  # the body's words credit and place it better
+        twin.reported_by = (c.reported_by or twin.reported_by) if body_first else twin.reported_by or c.reported_by
+        twin.location = (c.location or twin.location) if body_first else twin.location or c.location
         twin.perpetrator = twin.perpetrator or c.perpetrator
         twin.victims = twin.victims if twin.victims != "unknown" else c.victims
-        twin.evidence += [e for e in c.evidence if not any(overlap(e, t) for t in twin.evidence)]
+        new = [e for e in c.evidence if not any(overlap(e, t) for t in twin.evidence)]
+        twin.evidence = new + twin.evidence if body_first else twin.evidence + new
     out.items["casualties"] = kept
 
 
-def _same_report(a: Casualty, b: Casualty) -> bool:
+def _same_report(a: Casualty, b: Casualty, either_headline: bool = False) -> bool:
     if (a.killed, a.wounded) != (b.killed, b.wounded) or a.killed is None and a.wounded is None:
         return False
     if overlap(a.evidence[0], b.evidence[0]):
         return True
     ra, rb = name_key(a.reported_by), name_key(b.reported_by)
     victims = a.victims == b.victims or "unknown" in (a.victims, b.victims)
-    return victims and a.part_of_larger_figure == b.part_of_larger_figure and (ra == rb or not ra or not rb)
+    return victims and a.part_of_larger_figure == b.part_of_larger_figure and (
+        ra == rb or not ra or not rb or either_headline)
 
 
 def overlap(a: Evidence, b: Evidence) -> bool:
