@@ -74,6 +74,8 @@ def read(text: str) -> list[tuple]:
      [("killed", 1, "incident")]),
     ("An airstrike killed Omar Said, the group's deputy leader, in the town.", [("killed", 1, "incident")]),
     ("Governor Ali Noor told reporters most of the dead were traders.", []),
+    ("It was the fifth raid on the town this month, which officials say have killed 40 people in all.",
+     [("killed", 40, "total")]),
 ])
 def test_what_a_number_counts_is_read_from_the_parse(sentence, expected):
     assert read(sentence) == expected
@@ -103,6 +105,12 @@ def test_he_said_takes_the_last_speaker_not_the_last_person_named():
             "He said the commander had led attacks that killed at least 12 soldiers.")
     (f,) = [f for f in read_figures(text, sentence_spans(text)).figures if f.mention.value == 12]
     assert f.source == "Peter Lund"
+
+
+def test_the_place_is_the_named_place_a_clause_puts_the_event_in():
+    text = "Shelling of two districts in the northern city of Kharkiv killed nine civilians, officials said."
+    (f,) = read_figures(text, sentence_spans(text)).figures
+    assert (f.mention.value, f.location) == (9, "Kharkiv")
 
 
 def test_it_said_takes_the_last_speaker_named_in_an_apposition():

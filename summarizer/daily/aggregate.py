@@ -34,7 +34,6 @@ from ..verify.items import GENERIC_WORDS
 
 # Trailing words that do not make a different actor: "Islamic State group", "al-Shabab militants".
 _ACTOR_TAILS = {"group", "organization", "organisation", "movement", "militia", "militants", "fighters"}
-_PLACE_TAILS = {"city", "province", "region", "district", "governorate", "town", "village", "area"}
 FUZZY_NAME = 90
 FUZZY_QUESTION = 88
 
@@ -63,7 +62,7 @@ def place_key(name: str | None) -> str:
         return ""
     head = name.split(",")[0]
     words = (name_key(GENERIC_WORDS.sub(" ", head)) or name_key(head)).split()
-    while len(words) > 1 and words[-1] in _PLACE_TAILS:
+    while len(words) > 1 and words[-1] in L.PLACE_NOUNS:
         words.pop()
     return " ".join(words)
 

@@ -136,13 +136,27 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
             last[f"speaking {kind}"] = e.text
 
 
+def _place(t: "Token") -> bool:
+    # a proper noun the tagger calls a nationality, where a place stands, is a place misread ("in Aleppo")
+    return t.ent_type_ in ("GPE", "LOC", "FAC") or t.ent_type_ == "NORP" and t.tag_ == "NNP"
+
+
 def location_of(pred: "Token", sent: "Span") -> str | None:
     """A named place the clause puts the event in ('in Aleppo', 'near the border town of X')."""
     for scope in (list(pred.subtree), list(sent)):
         for t in scope:
-            # a proper noun after "in" that the tagger calls a nationality is a place misread ("in Aleppo")
+            if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside") and not t.ent_type_:
+                # "in Syria's second city of Aleppo", "near the border town of Elbe": the named place
+                kind = t
+                t = next((o for p in t.children if p.dep_ == "prep" and p.lemma_ == "of"
+                          for o in p.children if o.dep_ == "pobj"), t)
+                if _place(t) or t is not kind and lemma(kind) in L.PLACE_NOUNS and t.pos_ == "PROPN":
+                    ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
+                    if ent is not None:
+                        return ent.text
+                continue
             if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside", "on", "across", "around") \
-                    and (t.ent_type_ in ("GPE", "LOC", "FAC") or t.ent_type_ == "NORP" and t.tag_ == "NNP"):
+                    and _place(t):
                 ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
                 if ent is not None:
                     return ent.text

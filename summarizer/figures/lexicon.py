@@ -32,6 +32,10 @@ HARM_PREPS = frozenset("with for".split())
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
                          "declare note write tweet post allege insist acknowledge list".split())
 
+# Nouns that name a kind of place: "the city of X" names a place X, whatever the tagger calls it.
+PLACE_NOUNS = frozenset("city town village province region district governorate area county state "
+                        "capital port suburb neighbourhood neighborhood".split())
+
 # The role of an actor found by name only (the parse's entities), not by what the article says it did.
 NAMED_ONLY = "named in the article"
 

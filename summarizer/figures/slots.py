@@ -333,7 +333,11 @@ def victims_named(text: str) -> str | None:
 
 
 def is_total(sent: "Span", pred: "Token") -> bool:
-    clause = " ".join(t.lower_ for t in pred.subtree) if pred.dep_ != "ROOT" else sent.text.lower()
+    # a relative clause's figure is as total as the phrase it describes ("the seventh strike this
+    # year, which have killed 22 militants in total")
+    rel = next((a for a in (pred, *pred.ancestors) if a.dep_ == "relcl"), None)
+    scope = rel.head if rel is not None else pred
+    clause = " ".join(t.lower_ for t in scope.subtree) if scope.dep_ != "ROOT" else sent.text.lower()
     if any(lemma(p) == "since" for p in pred.subtree if p.dep_ in ("prep", "mark")):
         return True
     subjects = [s for s in pred.children if s.dep_ == "nsubj"]
