@@ -279,3 +279,9 @@ def test_the_figure_check_sees_sentences_not_the_article_and_answers_go_to_the_f
     assert [lab.happened for lab in labels] == ["killed", "kidnapped"]
     out = verify_drafts(text, {}, g, figures=drafts.figures)
     assert out.items["casualties"] == [] and out.rejected[0].item["model"] == "no casualty ('kidnapped')"
+
+
+def test_a_name_is_located_in_the_article_not_in_its_source_url():
+    text = "source: https://news.example/al-shabab-attacks-base\npublished: 2016-01-15\n\nAl-Shabab attacked a base."
+    ev = Grounder(text).locate_name("Al-Shabab")
+    assert ev.quote == "Al-Shabab attacked a base." and ev.start == text.index("Al-Shabab attacked")

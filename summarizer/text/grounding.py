@@ -163,7 +163,10 @@ class Grounder:
         q = name.strip(_STRIP)
         if len(q) < 2:
             return None
-        m = re.search(r"(?<!\w)" + re.escape(fold(q)) + r"(?!\w)", self.folded.folded)
+        # the first whole-word match outside the lines naming the article's source and date (a URL
+        # holds names too: "source: .../al-shabab-attacks-african-union-base")
+        m = next((m for m in re.finditer(r"(?<!\w)" + re.escape(fold(q)) + r"(?!\w)", self.folded.folded)
+                  if not self._metadata(self.folded.span(m.start(), m.end())[0])), None)
         if m:
             start, end = self.folded.span(m.start(), m.end())
             how = "exact" if self.text[start:end] == q else "normalized"
@@ -173,6 +176,10 @@ class Grounder:
                 return None
             start, end, how = ev.start, ev.end, "fuzzy"
         return self.sentence_evidence(Evidence(quote=self.text[start:end], start=start, end=end, match=how))
+
+    def _metadata(self, at: int) -> bool:
+        line = self.text.rfind("\n", 0, at) + 1
+        return bool(_METADATA_LINE.match(self.text, line))
 
     @cached_property
     def sentence_spans(self) -> list[tuple[int, int]]:
