@@ -1,7 +1,7 @@
 """Numbers as an article writes them: digits, number words, "two dozen", "a hundred", vague amounts
 ("dozens"), with the qualifier before them ("at least") and dates marked.
 
-What a number counts is read from the parse (figures.py), not here.
+What a number counts is read from the parse (slots.py), not here.
 """
 
 from __future__ import annotations
