@@ -73,7 +73,7 @@ class Summarizer:
                         self.warn(self.note)
         else:
             base_url, model = self._start_embedded()
-            profile_name = "llama-cpp-python" if s.profile == "auto" else s.profile
+            profile_name = self._embedded_profile()
         if profile_name not in PROFILES:
             raise BackendError(f"unknown profile {profile_name!r}; known: {', '.join(PROFILES)}")
         profile = PROFILES[profile_name]
@@ -83,10 +83,16 @@ class Summarizer:
         self._backend = Backend(base_url, model, profile, api_key=s.key(), timeout=s.timeout, policy=policy)
         return self._backend
 
+    def _embedded_profile(self) -> str:
+        return "llama-cpp-python" if self.settings.profile == "auto" else self.settings.profile
+
     @property
     def mode(self) -> str:
         if self.settings.mode != "auto":
             return self.settings.mode
+        if not self.settings.base_url and self._backend is None and self._embedded_profile() in PROFILES:
+            # known without starting the embedded server: a daily run whose briefs are all stored starts none
+            return PROFILES[self._embedded_profile()].passes
         return self.backend().profile.passes
 
     # ---- work -----------------------------------------------------------------------------

@@ -116,6 +116,21 @@ def test_briefs_of_another_mode_or_chunk_size_are_not_served_from_the_store(tmp_
             assert all(r.ok and not r.cached for r in again)
 
 
+def test_the_store_key_of_the_embedded_default_is_known_without_starting_its_server(monkeypatch):
+    """A daily run whose briefs are all stored makes no call, so it must not start the model either."""
+    from summarizer import Summarizer
+    from summarizer.daily.keys import store_key
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the embedded server was started")
+
+    with Summarizer(Settings(mode="auto", profile="auto", base_url=None)) as s:
+        monkeypatch.setattr(s, "_start_embedded", refuse)
+        version, model = store_key(s)
+        assert version.endswith("+multi+" + str(s.settings.chunk_chars)) and model
+        assert s.server is None
+
+
 def test_brief_version_is_the_prompts_and_the_code_that_makes_briefs(monkeypatch):
     from summarizer import pipeline
     from summarizer.llm import prompts
