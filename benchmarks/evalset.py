@@ -277,15 +277,17 @@ def _article_tokens(texts: dict[str, str]) -> dict[str, int]:
 
 def _rates(log: Path, servers: int) -> tuple[float, float] | None:
     """Prompt and generation tokens per second, from llama.cpp's own timings of the last `servers`
-    server runs in the log (the run being reported, measured on this machine at that time)."""
+    server runs in the log (the run being reported, when printed right after it: later runs append)."""
     sys.path.insert(0, str(ROOT))  # run as a script: the benchmarks folder is not on the path
     from benchmarks import llamalog
 
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
-    starts = [i for i in range(len(text)) if text.startswith("Uvicorn running on", i)] if text else []
-    if len(starts) < servers:
-        return None
-    s = llamalog.summarize(llamalog.parse(text[starts[-servers]:]))
+    start = len(text)
+    for _ in range(servers):  # back to the start of the first of the last `servers` runs
+        start = text.rfind("Uvicorn running on", 0, start)
+        if start < 0:
+            return None
+    s = llamalog.summarize(llamalog.parse(text[start:]))
     if not s.prompt_ms or not s.eval_ms:
         return None
     return s.processed / (s.prompt_ms / 1000), s.generated / (s.eval_ms / 1000)
@@ -298,7 +300,7 @@ def speed_table(split: str, log: Path) -> str:
     recs = {}
     for mode in ("multi", "naive"):
         path = OUT / f"evalset-{split}-{mode}.jsonl"
-        recs[mode] = {json.loads(line)["id"]: json.loads(line) for line in path.read_text().splitlines()}
+        recs[mode] = {rec["id"]: rec for rec in map(json.loads, path.read_text().splitlines())}
     rows = [r for r in articles() if r["split"] == split and r["id"] in recs["multi"] and r["id"] in recs["naive"]]
     own = _article_tokens({r["id"]: (EVALSET / r["file"]).read_text(encoding="utf-8") for r in rows})
     rates = _rates(log, servers=2)

@@ -111,9 +111,11 @@ def answer(body: dict[str, Any]) -> dict[str, Any]:
     return fill(schema, schema.get("$defs", {}), Filler(article))
 
 
-def key(article: str | None) -> str:
+def key(article: str | None, headline: str | None = None) -> str:
     """Requests are counted per article, by its headline: the figure check names only that."""
-    return hashlib.sha256((headline_of(article) or article).encode()).hexdigest()[:12] if article else "narrative"
+    if headline is None and article is None:
+        return "narrative"
+    return hashlib.sha256((headline or headline_of(article) or article).encode()).hexdigest()[:12]
 
 
 class SchemaFake:
@@ -143,8 +145,7 @@ class SchemaFake:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
                 article = article_of(body)
-                k = key(article) if article is not None or headline_asked(body) is None else \
-                    hashlib.sha256(headline_asked(body).encode()).hexdigest()[:12]
+                k = key(article, None if article is not None else headline_asked(body))
                 with fake.lock:
                     fake.requests.append(body)
                     fake.per_article[k] += 1

@@ -145,19 +145,18 @@ def location_of(pred: "Token", sent: "Span") -> str | None:
     """A named place the clause puts the event in ('in Aleppo', 'near the border town of X')."""
     for scope in (list(pred.subtree), list(sent)):
         for t in scope:
-            if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside") and not t.ent_type_:
-                # "in Syria's second city of Aleppo", "near the border town of Elbe": the named place
-                kind = t
-                t = next((o for p in t.children if p.dep_ == "prep" and p.lemma_ == "of"
-                          for o in p.children if o.dep_ == "pobj"), t)
-                if _place(t) or t is not kind and lemma(kind) in L.PLACE_NOUNS and t.pos_ == "PROPN":
-                    ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
-                    if ent is not None:
-                        return ent.text
+            if t.dep_ != "pobj" or t.head.lemma_ not in ("in", "near", "at", "outside", "on", "across", "around"):
                 continue
-            if t.dep_ == "pobj" and t.head.lemma_ in ("in", "near", "at", "outside", "on", "across", "around") \
-                    and _place(t):
-                ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
+            place = t
+            if not t.ent_type_ and t.head.lemma_ in ("in", "near", "at", "outside"):
+                # "in Syria's second city of Aleppo", "near the border town of Elbe": the named place
+                place = next((o for p in t.children if p.dep_ == "prep" and p.lemma_ == "of"
+                              for o in p.children if o.dep_ == "pobj"), t)
+                named = place is not t and lemma(t) in L.PLACE_NOUNS and place.pos_ == "PROPN"
+            else:
+                named = False
+            if _place(place) or named:
+                ent = next((e for e in sent.ents if e.start <= place.i < e.end), None)
                 if ent is not None:
                     return ent.text
     return None

@@ -102,7 +102,6 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
         found.append((m, x))
     for t, a, b, text in singular_victims(sent, taken):
         found.append((Mention(1, a, b, text, "exact"), t))
-    whole_of: dict[int, int] = {}
     for m, x in sorted(found, key=lambda f: f[0].start):
         f, pred, whole = slot(x)
         if f is None or pred is None:
@@ -128,7 +127,6 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
                                   location=_as_written(location_of(pred, sent), doc.text, original),
                                   perpetrator=_as_written(perpetrator_of(pred, x), doc.text, original),
                                   sentence=(offset, offset + len(doc.text))))
-        whole_of[x.i] = len(out.figures) - 1
     remember_speakers(sent, last)
 
 

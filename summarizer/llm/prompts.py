@@ -88,8 +88,7 @@ def field_guidance(section: str) -> str:
 
 def task_messages(task_template: str, **context: Any) -> list[dict[str, str]]:
     """Chat messages for a pass that sees only what its task quotes (sentences), not the article."""
-    return [{"role": "system", "content": render("system.j2")},
-            {"role": "user", "content": render(task_template, **context)}]
+    return _chat(render(task_template, **context))
 
 
 def messages(task_template: str, text: str, **context: Any) -> list[dict[str, str]]:
@@ -100,5 +99,9 @@ def messages(task_template: str, text: str, **context: Any) -> list[dict[str, st
     read once per run, the article once per article, and each further pass reads only its task.
     (A small model follows a task written after the article far better than one written before.)
     """
-    user = render("article.j2", text=text) + "\n\n" + render(task_template, **context)
+    return _chat(render("article.j2", text=text) + "\n\n" + render(task_template, **context))
+
+
+def _chat(user: str) -> list[dict[str, str]]:
+    """The static system prompt, then `user`: every pass's messages."""
     return [{"role": "system", "content": render("system.j2")}, {"role": "user", "content": user}]
