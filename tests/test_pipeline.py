@@ -39,8 +39,9 @@ def test_long_article_is_chunked_not_truncated():
         assert any(p in m for m in user_messages)
     shown = [m.split("<<<\n", 1)[1].split("\n>>>", 1)[0] for m in user_messages if "<<<\n" in m]
     assert all(len(a) <= 2000 for a in shown) and len(set(shown)) > 1
-    # the figure check quotes each figure's sentence: three calls of at most 12 figures, no chunk
-    checks = [m for m in user_messages if "<<<\n" not in m]
+    # the figure check marks each figure in its words, after the lead piece: three calls of at
+    # most 12 figures
+    checks = [m for m in user_messages if "TASK: FIGURES" in m]
     asked = [len(re.findall(r'^\d+\. "', m, re.M)) for m in checks]
     assert asked == [12, 12, 6]
     # every figure the program found was attributed and kept, from whichever chunk it came

@@ -252,7 +252,7 @@ def test_victims_come_from_the_noun_the_figure_counts():
         (19, "unknown", False), (3, "civilians", True), (4, "combatants", False), (2, "civilians", False)]
 
 
-def test_the_figure_check_sees_sentences_not_the_article_and_answers_go_to_the_figure_they_copy():
+def test_the_figure_check_follows_the_article_marks_each_figure_and_answers_go_to_the_figure_they_copy():
     import asyncio
 
     from summarizer.llm.extract import Drafts, _label_figures
@@ -271,10 +271,12 @@ def test_the_figure_check_sees_sentences_not_the_article_and_answers_go_to_the_f
                                   {"figure": "12", "happened": "killed"}]), Usage(calls=1), 0.1
 
     drafts = Drafts()
-    asyncio.run(_label_figures(Backend(), found(text, g), text, drafts))
+    asyncio.run(_label_figures(Backend(), found(text, g), text, text, drafts))
     (prompt,) = [m["content"] for m in seen[0] if m["role"] == "user"]
-    assert "[12]" in prompt and "[30]" in prompt and "Market attack" in prompt
-    assert "Shops reopened" not in prompt and "calm on Monday" not in prompt  # the sentence, not the article
+    article, task = prompt.split("TASK: FIGURES")
+    assert "Market attack" in article and "[" not in article  # the article, as the other passes see it
+    # each figure marked in a few of its own words
+    assert "[12]" in task and "[30]" in task and "Shops reopened" not in task and "calm on Monday" not in task
     ((c, labels),) = drafts.figures
     assert [lab.happened for lab in labels] == ["killed", "kidnapped"]
     out = verify_drafts(text, {}, g, figures=drafts.figures)

@@ -1,8 +1,11 @@
 """Extraction passes: focused questions a small model answers well, run against one backend.
 
 "multi" mode asks three short questions per article: check the casualty figures the program found
-(shown in their sentences, not the article; the model never writes a number), list actors, assets
-and bases, then write the overview with the verified casualty figures in hand. "single" mode asks for the whole
+(each marked in a few of its words; the model never writes a number), list actors, assets and bases,
+then write the overview with the verified casualty figures in hand. Every pass's instructions are in
+the static system prompt and the article follows it, so the passes differ only in a short last task:
+a server that reuses the prompt prefix (llama.cpp) reads the instructions once per run and the
+article once per article. "single" mode asks for the whole
 brief in one call, for strong hosted models. Long articles are split into overlapping chunks; the
 per-chunk answers are merged (verification de-duplicates them against the article).
 """
@@ -20,7 +23,7 @@ from pydantic_core import PydanticUndefined
 
 from . import prompts
 from .backend import Backend
-from ..text.grounding import Grounder, headline_of
+from ..text.grounding import Grounder
 from ..figures.candidates import Candidate, candidates, read_figures
 from ..figures.mentions import Mention, find_numbers
 from ..models.brief import DRAFTS, ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
@@ -106,17 +109,21 @@ def chunks(text: str, max_chars: int, overlap_paragraphs: int = 1) -> list[str]:
     return out
 
 
+async def _call(backend: Backend, p: Pass, text: str, **context: Any) -> tuple[BaseModel, Usage, float]:
+    """One pass over `text`: the static system prompt, the article, then the pass's short task."""
+    return await backend.extract(p.answer, prompts.messages(p.template, text, **context), max_tokens=p.max_tokens)
+
+
 async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
                label: str, **context: Any) -> BaseModel:
-    messages = prompts.messages(p.template, text, **context)
-    answer, usage, seconds = await backend.extract(p.answer, messages, max_tokens=p.max_tokens)
+    answer, usage, seconds = await _call(backend, p, text, **context)
     drafts.add(label, answer, usage, seconds)
     return answer
 
 
-def _window(text: str, c: Candidate, m: Mention, words: int = 14) -> str:
-    """The sentence around one figure, the figure in brackets: all the model needs to say what the
-    number counts, and short, since every prompt token costs time on a CPU."""
+def _window(text: str, c: Candidate, m: Mention, words: int = 10) -> str:
+    """The words around one figure in its sentence, the figure in brackets: the article is in the
+    prompt already, so a few words say which number is meant, and every prompt token costs time."""
     left = text[c.start:m.start].split()[-words:]
     right = text[m.end:c.end].split()[:words]
     return " ".join([*left, f"[{m.text}]", *right])
@@ -130,20 +137,20 @@ def _same_figure(copied: str, m: Mention) -> bool:
     return copied.strip(" []\"'").lower() == m.text.strip().lower()
 
 
-async def _label_figures(backend: Backend, found: list[Candidate], text: str, drafts: Drafts) -> None:
-    """One question for all the figures of an article, each shown in its own sentence, not the
-    article: the model says what each number counts (the killed and wounded figures of one report are
-    asked apart, so it is not told the parser's reading). It copies each figure first, so an answer
-    out of order goes to the figure it copied, and one that copies no figure is not used (a small
-    model can lose its place in a list)."""
+async def _label_figures(backend: Backend, found: list[Candidate], text: str, lead: str,
+                         drafts: Drafts) -> None:
+    """One question for all the figures of an article, after the article (`lead`, the prefix the
+    other passes share), each figure shown in a few of its own words: the model says what each
+    number counts (the killed and wounded figures of one report are asked apart, so it is not told
+    the parser's reading). It copies each figure first, so an answer out of order goes to the figure
+    it copied, and one that copies no figure is not used (a small model can lose its place in a list)."""
     shown = [(c, m) for c in found for m in _mentions(c)]
     answers: dict[int, BaseModel] = {}
     for at in range(0, len(shown), LABELS_PER_CALL):
         batch = shown[at:at + LABELS_PER_CALL]
         p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(batch)), 20 + LABEL_TOKENS * len(batch))
-        messages = prompts.task_messages(p.template, headline=headline_of(text), candidates=[
+        answer, usage, seconds = await _call(backend, p, lead, candidates=[
             {"figure": m.text, "sentence": _window(text, c, m)} for c, m in batch])
-        answer, usage, seconds = await backend.extract(p.answer, messages, max_tokens=p.max_tokens)
         drafts.add(p.name, answer, usage, seconds)
         for i, lab in enumerate(answer.figures):
             # its own place first, else the one figure of the batch it copied (answers out of order)
@@ -158,10 +165,11 @@ async def _label_figures(backend: Backend, found: list[Candidate], text: str, dr
 
 async def extract_facts(backend: Backend, text: str, max_chars: int,
                         grounder: Grounder) -> Drafts:
-    """The fact passes: figure labels (only where the program found figures; sentences, not the
-    article), then entities over every chunk. Concurrent where the backend allows; in this order
-    on one that serves one request at a time, so the entities passes share the article as prefix
-    with the overview pass that follows."""
+    """The fact passes: figure labels (only where the program found figures), then entities over
+    every chunk. Concurrent where the backend serves requests in parallel. On one that serves one
+    at a time, in the order that reuses its cache: every pass after the first reads only its short
+    task, since the static system prompt and the article (its lead piece) are the prefix that the
+    figure, entities and overview passes share; the other pieces go first."""
     drafts = Drafts()
     pieces = chunks(text, max_chars)
     found = []
@@ -172,17 +180,31 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
             drafts.figures.append((c, None))  # background figures: nothing for the model to check
         else:
             found.append(c)
-    limit = asyncio.Semaphore(max(1, backend.profile.concurrency))
-
-    async def labels() -> None:
-        async with limit:
-            await _label_figures(backend, found, text, drafts)
+    entity_answers: list[tuple[BaseModel, Usage, float] | None] = [None] * len(pieces)
 
     async def entities(i: int) -> None:
-        async with limit:
-            await _ask(backend, ENTITIES, pieces[i], drafts, ENTITIES.name)
+        entity_answers[i] = await _call(backend, ENTITIES, pieces[i])
 
-    await asyncio.gather(*([labels()] if found else []), *(entities(i) for i in range(len(pieces))))
+    async def labels() -> None:
+        if found:
+            await _label_figures(backend, found, text, pieces[0], drafts)
+
+    if backend.profile.concurrency > 1:
+        limit = asyncio.Semaphore(backend.profile.concurrency)
+
+        async def limited(job: Any) -> None:
+            async with limit:
+                await job
+
+        await asyncio.gather(limited(labels()), *(limited(entities(i)) for i in range(len(pieces))))
+    else:
+        for i in range(1, len(pieces)):
+            await entities(i)
+        await labels()
+        await entities(0)
+    for answer in entity_answers:  # in article order, whatever order they were asked in
+        assert answer is not None
+        drafts.add(ENTITIES.name, *answer)
     return drafts
 
 

@@ -86,18 +86,14 @@ def field_guidance(section: str) -> str:
     return "\n".join(lines)
 
 
-def task_messages(task_template: str, **context: Any) -> list[dict[str, str]]:
-    """Chat messages for a pass that sees only what its task quotes (sentences), not the article."""
-    return _chat(render(task_template, **context))
-
-
 def messages(task_template: str, text: str, **context: Any) -> list[dict[str, str]]:
     """Chat messages for one pass.
 
-    Order matters for speed: the static system prompt first, then the article, then the task.
-    llama.cpp reuses the longest common prefix of consecutive requests, so the system prompt is
-    read once per run, the article once per article, and each further pass reads only its task.
-    (A small model follows a task written after the article far better than one written before.)
+    Order matters for speed: the static system prompt (every pass's instructions) first, then the
+    article, then the pass's short task. llama.cpp reuses the longest common prefix of consecutive
+    requests, so the instructions are read once per run, the article once per article, and each
+    further pass reads only its task. (A small model follows a task named after the article far
+    better than one only described before it: the task line names the instructions to follow.)
     """
     return _chat(render("article.j2", text=text) + "\n\n" + render(task_template, **context))
 
