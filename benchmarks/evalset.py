@@ -5,6 +5,7 @@ helper. Its split is fixed by a hash of each article's id (no look at the labels
 `dev` is for looking at failures, `test` is read once. Scores compare with the hand labels only.
 
     python -m benchmarks.evalset sentences --split dev          # the parser alone, no model
+    python -m benchmarks.evalset parse --split dev              # the parser alone, whole articles
     python -m benchmarks.evalset articles --split test --mode multi --mode naive
     python -m benchmarks.evalset speed --split test     # the time table of that run (issue 14)
 
@@ -92,6 +93,7 @@ def _source_ok(pred: str | None, gold: str | None, actors: list[dict] = ()) -> b
 class Tally:
     def __init__(self) -> None:
         self.c: Counter = Counter()
+        self.misses: list[tuple[str, int, str, list]] = []  # (field, value, gold source, predicted sources)
 
     def figures(self, pred: list[tuple[str, int, str | None]], gold_figs: list[dict], tags: list[str] = (),
                 actors: list[dict] = ()) -> None:
@@ -121,7 +123,10 @@ class Tally:
             if not cands or used[key] >= len(cands):
                 continue
             self.c["src_gold"] += 1
-            self.c["src_ok"] += any(_source_ok(s, g["reported_by"], actors) for s in cands)
+            ok = any(_source_ok(s, g["reported_by"], actors) for s in cands)
+            self.c["src_ok"] += ok
+            if not ok:
+                self.misses.append((*key, g["reported_by"], cands))
             used[key] += 1
 
     def actors(self, names: list[str], gold: list[dict]) -> None:
@@ -164,6 +169,64 @@ def score_sentences(split: str) -> dict[str, Any]:
                 if f.field in FIELDS and f.mention.value is not None]
         t.figures(pred, r["figures"], r.get("tags", []))
     return {"split": split, "sentences": len(rows), **t.report()}
+
+
+def _parsed_brief(text: str) -> tuple[dict, list[tuple[str, int, str | None, str]]]:
+    """The casualties and background figures a brief would hold if the model agreed with every
+    figure the parse found: extract_facts's candidates, verified and merged as verify_drafts does;
+    and every figure the parse found, with its source and sentence, before that merge."""
+    from summarizer.figures.candidates import candidates, read_figures
+    from summarizer.text.grounding import Grounder
+    from summarizer.verify.drafts import verify_drafts
+
+    g = Grounder(text)
+    spans = [sp for sp in g.sentence_spans if sp not in g.injected_spans]
+    found = [(c, None) for c in candidates(read_figures(text, spans))]
+    out = verify_drafts(text, {}, g, figures=found)
+    mentions = [(f, m.value, c.source, text[c.start:c.end]) for c, _ in found
+                for f, m in (("killed", c.killed), ("wounded", c.wounded)) if m is not None and m.value is not None]
+    return {k: [i.model_dump(mode="json") for i in out.items[k]] for k in ("casualties", "background_figures")}, mentions
+
+
+def _own_sentence(mentions: list[tuple[str, int, str | None, str]], gold_figs: list[dict], actors: list[dict],
+                  c: Counter, misses: list) -> None:
+    """Sources scored strictly: each labelled figure against the parse's figure of the same field and
+    value in the same sentence (the Tally takes any figure of that value in the article)."""
+    words = lambda s: " ".join(s.split())  # noqa: E731
+    for g in gold_figs:
+        if g["field"] not in FIELDS or g.get("value") is None or not g.get("reported_by"):
+            continue
+        here = [src for f, v, src, sent in mentions if (f, v) == (g["field"], g["value"])
+                and (words(g["sentence"]) in words(sent) or words(sent) in words(g["sentence"]))]
+        if here:
+            c["gold"] += 1
+            c["ok"] += _source_ok(here[0], g["reported_by"], actors)
+            if not _source_ok(here[0], g["reported_by"], actors):
+                misses.append((g["field"], g["value"], g["reported_by"], here))
+
+
+def score_parse(split: str, show: bool = False) -> dict[str, Any]:
+    """Whole articles through the parse alone (no model): who reports a figure may be named in
+    another sentence ("he said"), which the sentence bank cannot measure."""
+    t, whole, each, own = Tally(), Tally(), Tally(), Counter()
+    rows = [r for r in articles() if r["split"] == split]
+    for r in rows:
+        brief, mentions = _parsed_brief((EVALSET / r["file"]).read_text(encoding="utf-8"))
+        t.figures(_brief_pairs(brief), r["figures"], actors=r["actors"])
+        whole.figures(*_distinct(_brief_pairs(brief, totals=True), r["figures"]), actors=r["actors"])
+        each.figures([m[:3] for m in mentions], r["figures"], actors=r["actors"])
+        strict: list = []
+        _own_sentence(mentions, r["figures"], r["actors"], own, strict)
+        for name, misses in (("brief", t.misses), ("distinct", whole.misses), ("mention", each.misses),
+                             ("own sentence", strict)):
+            for f, v, gold, pred in misses if show else ():
+                print(f"{r['id']} ({name}): {f} {v}: gold {gold!r}, parse {pred}", file=sys.stderr)
+            misses.clear()
+    mention = {**each.report(), "source right in the labelled sentence":
+               own["ok"] / own["gold"] if own["gold"] else None, "sourced figures in their sentence": own["gold"]}
+    return {"split": split, "articles": len(rows), **t.report(),
+            "distinct figures per article, running totals included": whole.report(),
+            "every mention the parse found, before the brief's merge": mention}
 
 
 _ABOUT_FIELD = ((re.compile(r"\b(?:kill|dead|die|death|fatalit)", re.I), "killed"),
@@ -352,10 +415,11 @@ def speed_table(split: str, log: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=("sentences", "articles", "list", "speed"))
+    ap.add_argument("what", choices=("sentences", "parse", "articles", "list", "speed"))
     ap.add_argument("--split", choices=("dev", "test"), required=True)
     ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
     ap.add_argument("--limit", type=int, help="only the first N articles of the split")
+    ap.add_argument("--show", action="store_true", help="parse: print each source missed (dev only)")
     ap.add_argument("--base-url")
     ap.add_argument("--model")
     args = ap.parse_args()
@@ -371,6 +435,9 @@ def main() -> None:
         return
     if args.what == "sentences":
         print(json.dumps(score_sentences(args.split), indent=1))
+        return
+    if args.what == "parse":
+        print(json.dumps(score_parse(args.split, show=args.show and args.split == "dev"), indent=1))
         return
     settings = {k: v for k, v in (("base_url", args.base_url), ("model", args.model)) if v}
     for mode in args.mode or ["multi", "naive"]:

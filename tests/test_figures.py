@@ -94,6 +94,20 @@ def test_what_a_number_counts_is_read_from_the_parse(sentence, expected):
     ("A Taliban spokesman, Zabihullah Mujahid, said 20 soldiers were killed.", 20, "Zabihullah Mujahid"),
     ("The army's first assessment is that the raid killed four gunmen.", 4, "army"),
     ("SRINAGAR, India -- A police report confirmed that two officers were killed.", 2, "police report"),
+    # a statement's owner: its "that" clause (hung on the wrong verb by the parser), "according to",
+    # a statement as the subject of the reporting verb
+    ("The raid followed confirmation from a Kenyan army officer that the strike had killed four militants.", 4,
+     "Kenyan army officer"),
+    ("Twelve people were killed, according to a report by the United Nations.", 12, "United Nations"),
+    ("The ministry's statement said 14 people died.", 14, "ministry"),
+    ("Defense Ministry statistics list 300 soldiers as having died.", 300, "Defense Ministry"),
+    ("The World Health Organization figures show 40 people died.", 40, "World Health Organization"),
+    # the toll's own verb reports it; an event that "put" a toll tells nothing
+    ("Local officials put the death toll at 30.", 30, "Local officials"),
+    ("The blast put the death toll at 30.", 30, None),
+    ("The attack claimed the lives of 12 people.", 12, None),
+    ("The agency quoted a police officer as saying that 6 people were killed.", 6, "police officer"),
+    ("Human rights monitors documented the killing of 40 civilians.", 40, "Human rights monitors"),
 ])
 def test_the_source_of_a_figure_is_the_subject_of_its_reporting_verb(sentence, figure, who):
     (f,) = [f for f in read_figures(sentence, sentence_spans(sentence)).figures if f.mention.value == figure]
@@ -105,6 +119,27 @@ def test_he_said_takes_the_last_speaker_not_the_last_person_named():
             "He said the commander had led attacks that killed at least 12 soldiers.")
     (f,) = [f for f in read_figures(text, sentence_spans(text)).figures if f.mention.value == 12]
     assert f.source == "Peter Lund"
+
+
+@pytest.mark.parametrize("text,who", [
+    ("Eyewitness Karim Ahmadi told reporters the blast shattered windows. Police chief Ali Noor said the area "
+     "was sealed. The witness said at least nine people were killed.", "Karim Ahmadi"),
+    ("Maria Lopez, a nurse at the clinic, described chaos. Officials said the road was closed. "
+     "The nurse said 11 people died overnight.", "Maria Lopez"),
+    ("A spokesman for the mission, Anna Berg, said the convoy was hit. Mayor Tom Ford visited the site. "
+     "The spokesman said two peacekeepers were killed.", "Anna Berg"),
+    ("The Syrian Observatory for Human Rights, a Britain-based monitoring group, reported clashes. "
+     "The group said 12 fighters were killed.", "Syrian Observatory for Human Rights"),
+    # "a witness" is another one; "he" continues the shopkeeper, who spoke last
+    ("Eyewitness Karim Ahmadi told reporters the blast shattered windows. A witness said 4 people were killed.",
+     "witness"),
+    ("Shopkeeper Karim Ahmadi told reporters the blast shattered windows. Police chief Ali Noor said the area "
+     "was sealed. The shopkeeper said the blast was huge. He said at least nine people were killed.",
+     "Karim Ahmadi"),
+])
+def test_the_witness_said_takes_the_witness_named_earlier(text, who):
+    (f,) = read_figures(text, sentence_spans(text)).figures
+    assert f.source == who
 
 
 def test_the_place_is_the_named_place_a_clause_puts_the_event_in():

@@ -78,8 +78,8 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     for t in sent:
         if lemma(t) == "accord" and t.dep_ == "prep":
             for p in children(t, "prep"):
-                for o in children(p, "pobj"):
-                    return _name_of(o)
+                for o in children(p, "pobj"):  # "according to a statement from the ministry": the ministry
+                    return (_owner(o) if lemma(o) in L.REPORT_NOUNS else None) or _name_of(o)
     # the reporting verb above the clause ("X said 12 were killed"), or hung from it ("12 were
     # killed, X said", which the parser attaches below the clause's verb)
     tail = [c for a in path for c in a.children if c.dep_ in ("parataxis", "ccomp", "advcl") and c not in path]
@@ -87,25 +87,99 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
         if lemma(a) == "be" and a is not pred:
             for n in children(a, "nsubj"):
                 if lemma(n) in L.REPORT_NOUNS:
-                    owner = children(n, "poss")
-                    if owner:  # "the army's": its words without the article and the "'s"
-                        words = [t for t in owner[0].subtree if t.dep_ not in ("case", "det")]
-                        return " ".join(t.text for t in words) or None
-                    return _name_of(n)
+                    return _owner(n) or _name_of(n)
+    said = _statement_of(path)  # "confirmation from an official that a strike killed two"
+    if said:
+        return said
     for a in [*path, *tail]:
-        if lemma(a) in L.REPORT_VERBS and a.pos_ == "VERB" and a is not pred:
-            # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed")
-            subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)]
-            if not subj:
-                before = _phrase_before(a)  # ", the Observatory said." parsed as an apposition
-                if before:
-                    return before
-                continue
-            s = subj[0]
-            if s.pos_ == "PRON":  # the last named speaker, else the last named person or organisation
-                kind = "person" if s.lower_ in ("he", "she") else "org"
-                return last.get(f"speaking {kind}") or last.get(kind)
-            return _name_of(s)
+        if a.pos_ != "VERB" or lemma(a) not in L.REPORT_VERBS | L.SHOW_VERBS:
+            continue
+        if lemma(a) == "say" and a.dep_ == "pcomp" and lemma(a.head) == "as" and lemma(a.head.head) == "quote":
+            quoted = children(a.head.head, "dobj")  # "the agency quoted an officer as saying 6 died"
+            if quoted:
+                return _name_of(quoted[0])
+        # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed"),
+        # nor an event ("the attack claimed the lives of 12"); the predicate itself reports where its
+        # subject tells the toll ("officials put the toll at 30")
+        subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)
+                and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
+        if a == pred and not subj or lemma(a) in L.SHOW_VERBS and not any(lemma(s) in L.REPORT_NOUNS for s in subj):
+            continue
+        if not subj:
+            before = _phrase_before(a)  # ", the Observatory said." parsed as an apposition
+            if before:
+                return before
+            continue
+        s = subj[0]
+        if s.pos_ == "PRON":  # the last named speaker, else the last named person or organisation
+            kind = "person" if s.lower_ in ("he", "she") else "org"
+            return last.get(f"speaking {kind}") or last.get(kind)
+        if lemma(s) in L.REPORT_NOUNS:  # "a statement from the army said", "the ministry's figures show"
+            return _owner(s) or _name_of(s)
+        named = _named_before(s, last)
+        return named[1] if named else _name_of(s)
+    return None
+
+
+def _owner(n: "Token") -> str | None:
+    """Whose statement a report noun is: 'the army's', 'from the ministry', 'by X', or a name before
+    it ('the Department of Defense statistics')."""
+    for c in children(n, "poss"):  # "the army's": its words without the article and the "'s"
+        return " ".join(t.text for t in c.subtree if t.dep_ not in ("case", "det")) or None
+    for p in children(n, "prep"):
+        if lemma(p) in ("from", "by"):
+            for o in children(p, "pobj"):
+                return _name_of(o)
+    ent = next((e for e in n.doc.ents if e.label_ in ("ORG", "PERSON") and e.end <= n.i
+                and any(t.head == n and t.dep_ in ("compound", "nmod") for t in e)), None)
+    return re.sub(r"^[Tt]he ", "", ent.text) if ent is not None else None
+
+
+def _statement_of(path: list["Token"]) -> str | None:
+    """The owner of a statement whose 'that' clause holds the figure ('confirmation from an official
+    that a strike killed two'), also where the parser hangs the clause on the sentence's verb."""
+    for a in path:
+        mark = next((m for m in children(a, "mark") if m.lower_ == "that"), None)
+        if mark is None:
+            continue
+        if a.dep_ in ("acl", "ccomp") and lemma(a.head) in L.REPORT_NOUNS:
+            return _owner(a.head)
+        # misattached: the clause begins right after a report noun's phrase
+        n = a.doc[mark.i - 1] if mark.i > 0 else None
+        while n is not None and lemma(n) not in L.REPORT_NOUNS and n.head != n and n.head.i < mark.i:
+            n = n.head
+        if n is not None and lemma(n) in L.REPORT_NOUNS and max(t.i for t in n.subtree) == mark.i - 1:
+            return _owner(n)
+        return None
+    return None
+
+
+def _role_words(e: "Span") -> list["Token"]:
+    """What a named person or organisation is called besides its name: 'Eyewitness Rahmatullah',
+    'Cook, the Pentagon spokesman', 'a spokesman for ISAF, Bryan Purtell', 'X, a monitoring group'."""
+    r = e.root
+    words = [c for c in r.children if c.dep_ == "compound" and c.i < r.i and (
+        c.i < e.start or c.pos_ == "NOUN" or c.lower_ in L.TITLE_WORDS)]  # not "Karim" of "Karim Ahmadi"
+    words += [c for c in r.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if r.dep_ == "appos" and r.head.pos_ == "NOUN":
+        words.append(r.head)
+    return words
+
+
+def _named_before(s: "Token", last: dict[str, str]) -> tuple[str, str] | None:
+    """'The witness said' for a witness named earlier ('Eyewitness Rahmatullah told reporters'): the
+    last one named with that word, as (kind, name). Only a definite singular noun with no name of
+    its own ('a witness' is another one)."""
+    if s.pos_ != "NOUN" or s.tag_ != "NN" or s.ent_type_ or not any(c.lower_ == "the" for c in children(s, "det")):
+        return None
+    if any(c.dep_ in ("appos", "poss", "compound") and c.pos_ == "PROPN" for c in s.children):
+        return None
+    word = lemma(s)
+    for key in reversed(list(last)):  # "called person eyewitness": the latest first
+        if key.startswith("called "):
+            _, kind, role = key.split(" ", 2)
+            if role == word or len(word) >= 5 and role.endswith(word):
+                return kind, last[key]
     return None
 
 
@@ -119,14 +193,20 @@ def _phrase_before(verb: "Token") -> str | None:
 
 
 def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
-    """The names a later 'he said' or 'it said' may stand for: the last person and organisation
-    named, and the last of each that was the subject of a reporting verb (a pronoun that reports
-    more often continues a speaker than names the person last mentioned, often a victim)."""
+    """The names a later 'he said', 'it said' or 'the witness said' may stand for: the last person
+    and organisation named, the last of each that was the subject of a reporting verb (a pronoun that
+    reports more often continues a speaker than names the person last mentioned, often a victim), and
+    the last named with each title or description ('called person witness')."""
     for e in sent.ents:
         kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
         if kind is None:
             continue
         last[kind] = e.text
+        words = _role_words(e)
+        name = [t for t in e if t not in words and t.dep_ != "det"]  # "Karim Ahmadi" of "Eyewitness Karim Ahmadi"
+        for word in {lemma(w) for w in words} if name else ():
+            last.pop(f"called {kind} {word}", None)  # re-inserted: the latest is found first
+            last[f"called {kind} {word}"] = e.doc[name[0].i:e.end].text
         # "Purtell said", "A spokesman for ISAF, Bryan Purtell, said": in the reporting verb's subject
         t = e.root
         while t.dep_ in ("appos", "pobj", "prep", "compound", "conj") and t.head != t:
@@ -134,6 +214,11 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
         if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS or \
                 any(lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
             last[f"speaking {kind}"] = e.text
+    for t in sent:  # "The witness said ...": that witness speaks now
+        if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS:
+            named = _named_before(t, last)
+            if named:
+                last[f"speaking {named[0]}"] = named[1]
 
 
 def _place(t: "Token") -> bool:

@@ -30,7 +30,9 @@ HARM_PREPS = frozenset("with for".split())
 
 # Who gives a figure: the subject of one of these verbs, or "according to X".
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
-                         "declare note write tweet post allege insist acknowledge list".split())
+                         "declare note write tweet post allege insist acknowledge list document verify".split())
+# Verbs that report only when a statement is their subject: "the ministry's figures show ..."
+SHOW_VERBS = frozenset("show reveal".split())
 
 # Nouns that name a kind of place: "the city of X" names a place X, whatever the tagger calls it.
 PLACE_NOUNS = frozenset("city town village province region district governorate area county state "
@@ -39,8 +41,14 @@ PLACE_NOUNS = frozenset("city town village province region district governorate 
 # The role of an actor found by name only (the parse's entities), not by what the article says it did.
 NAMED_ONLY = "named in the article"
 
-# "The command's assessment is that ...": a statement as the subject of "is", its owner the source
-REPORT_NOUNS = frozenset("assessment report statement estimate finding conclusion view position".split())
+# A statement, whose owner is the source: "the command's assessment is that ...", "a statement from
+# the army said ...", "confirmation from an official that ...", "Defense Department statistics list ..."
+REPORT_NOUNS = frozenset("assessment report statement estimate finding conclusion view position confirmation "
+                         "announcement claim account figure statistic datum data tally count record".split())
+# What happened, not who tells it: "the blast put the toll at 30", "the attack claimed 12 lives" name
+# no source
+EVENT_NOUNS = frozenset("attack blast bombing bomb explosion strike airstrike raid clash shelling fire crash "
+                        "ambush assault incident violence".split())
 
 # What a figure counts when it is not people.
 ANIMALS = frozenset("animal cattle cow sheep goat horse donkey camel dog livestock head bird chicken "
