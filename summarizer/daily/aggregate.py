@@ -4,8 +4,8 @@
   small alias table of capitals and government metonyms plus fuzzy matching; the variants are kept.
 - Bases and assets: de-duplicated by name, ignoring "air base"-style words and small spelling
   differences ("Al Asad" / "Al Assad").
-- Casualties: reports are rolled up per incident and place; every source's figure is shown, and
-  disagreeing figures are flagged with the most conservative (lowest) as the headline, as
+- Casualties: reports with a number are rolled up per incident and place; every source's figure is
+  shown, and disagreeing figures are flagged with the most conservative (lowest) as the headline, as
   `verify.find_conflicts` does within one article.
 - Open questions: near-duplicates merged.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date as Date
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -215,6 +216,27 @@ def _same_day(a: str | None, b: str | None) -> bool:
     return not a or not b or a == b
 
 
+def _next_day(a: str | None, b: str | None) -> bool:
+    """Two articles' dates a day apart: a story filed the day after may recall the same attack."""
+    try:
+        return abs((Date.fromisoformat(a or "") - Date.fromisoformat(b or "")).days) == 1
+    except ValueError:
+        return False
+
+
+def _same_toll(c: Casualty, r: TollReport) -> bool:
+    return (c.killed is not None and c.killed == r.killed) or (c.wounded is not None and c.wounded == r.wounded)
+
+
+def _dates_agree(c: Casualty, aid: int, group: list[TollReport], dates: dict[int, str | None]) -> bool:
+    """Every report of the group is of the same day, or of the next and one of those gives the same
+    toll: "killed two soldiers" in Wednesday's story and "killed at least two" in Thursday's, at one
+    place, are one attack, not two."""
+    apart = [r for r in group if not _same_day(dates[aid], dates[r.article])]
+    return all(_next_day(dates[aid], dates[r.article]) for r in apart) and (
+        not apart or any(_same_toll(c, r) for r in apart))
+
+
 def figure_text(r: TollReport | Casualty) -> str:
     """"at least 40 killed and 12 wounded"; a vague report ("dozens were killed") has no number."""
     return toll_text(r.killed, r.wounded, r.qualifier) or "a number not stated"
@@ -225,8 +247,11 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
 
     Two reports are one incident when the article itself flagged them as conflicting, or when they
     come from different articles, name the same place (fuzzily), neither victims nor perpetrator
-    differ, and the articles' dates agree (or one is not known). Reports with no place stay apart:
-    nothing says they are the same incident.
+    differ, and the articles' dates agree (or one is not known, or they are a day apart and give
+    the same toll). Reports with no place stay apart: nothing says they are the same incident. A
+    part of a toll ("three children among the dead") joins the toll its article gave before it. A
+    report with no number ("dozens were killed", "civilians were killed") makes no row: a row is a
+    toll, and it has none to give; it stays in its article's brief.
     """
     dates = {aid: b.dateline.date if b.dateline else None for aid, b in briefs.items()}
     groups: list[list[TollReport]] = []
@@ -234,25 +259,46 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     for aid, b in briefs.items():
         linked = {i: c for c in b.casualty_conflicts for i in c.reports}
         for i, c in enumerate(b.casualties):
+            if c.killed is None and c.wounded is None:
+                continue
             report = TollReport(article=aid, **c.model_dump(exclude={"evidence"}),
                                 evidence=_cite_all((aid, ev) for ev in c.evidence))
             group = None
             if i in linked:  # the article says these reports are one incident
                 group = next((placed[(aid, j)] for j in linked[i].reports if (aid, j) in placed), None)
+            if group is None and c.part_of_larger_figure:
+                # "three children among the dead": a part of a toll this article gave before it
+                group = next((placed[(aid, j)] for j in range(i - 1, -1, -1) if (aid, j) in placed
+                              and _part_of(c, b.casualties[j])), None)
             if group is None and c.location:
                 # one article's figures that it did not link are different incidents, unless one is
                 # a part of the other ("including three children"): "Afghanistan" on a crash, an
                 # older crash and a bomb attack is not a conflict
                 group = next((g for g in groups if any(_same_place(c.location, r.location) for r in g)
-                              and all(_fits(c, r) and _same_day(dates[aid], dates[r.article])
-                                      and (r.article != aid or c.part_of_larger_figure
-                                           or r.part_of_larger_figure) for r in g)), None)
+                              and _dates_agree(c, aid, g, dates)
+                              and all(_fits(c, r) and (r.article != aid or c.part_of_larger_figure
+                                                       or r.part_of_larger_figure) for r in g)), None)
             if group is None:
                 group = []
                 groups.append(group)
             group.append(report)
             placed[(aid, i)] = group
     return [_incident(g) for g in groups]
+
+
+def _part_of(part: Casualty, whole: Casualty) -> bool:
+    """Whether `part` can be a part of `whole`'s toll: a whole figure at least as large, of the same harm."""
+    if whole.part_of_larger_figure:
+        return False
+    return any(p is not None and w is not None and w >= p
+               for p, w in ((part.killed, whole.killed), (part.wounded, whole.wounded)))
+
+
+def _victims(reports: list[TollReport]) -> str:
+    """Who the reports say the victims were: "mixed" when they name both ("three civilians" and "one
+    soldier among the dead", or rival claims), "unknown" when none says."""
+    kinds = {r.victims for r in reports} - {"unknown"}
+    return "mixed" if len(kinds) > 1 else next(iter(kinds), "unknown")
 
 
 def _incident(reports: list[TollReport]) -> Incident:
@@ -263,8 +309,7 @@ def _incident(reports: list[TollReport]) -> Incident:
     note = None
     if conflict:
         note = "; ".join(f"{r.reported_by or 'the article'} [{r.article}]: {figure_text(r)}" for r in credible)
-    victims = next((r.victims for r in reports if r.victims != "unknown"), "unknown")
-    return Incident(location=next((r.location for r in reports if r.location), None), victims=victims,
+    return Incident(location=next((r.location for r in reports if r.location), None), victims=_victims(reports),
                     headline_killed=killed[0] if killed else None,
                     headline_wounded=wounded[0] if wounded else None,
                     conflict=conflict, note=note, articles=sorted({r.article for r in reports}),

@@ -5,8 +5,8 @@ cites article numbers per sentence. The program then checks every sentence: it m
 one article, only articles of the day that have a brief, any number in it must be one the model
 was shown for the articles it cites (casualty figures: the verified ones), and every place,
 organisation and person it names (named entities of the parse) must be named by a cited brief;
-where other briefs name them, the citation is moved there (with a note). A sentence that
-fails goes to `DailyBrief.rejected` with the reason. Answers are kept in the store, keyed by the
+where other briefs name them, or give its numbers, the citation is moved there (with a note). A
+sentence that fails goes to `DailyBrief.rejected` with the reason. Answers are kept in the store, keyed by the
 exact prompt and model, so a rerun over the same briefs makes no call.
 """
 
@@ -105,8 +105,13 @@ def check_narrative(answer: NarrativeAnswer, daily: DailyBrief) -> tuple[list[Na
                 cites = holders
             else:
                 reason = f"names {', '.join(missing)}, which the cited articles do not"
-        if not reason:
-            reason = _unsupported_number(text, cites, daily, articles)
+        if not reason and (reason := _unsupported_number(text, cites, daily, articles)):
+            # a figure of another article: cite the article that gives it, where the names hold too
+            holders = [a["id"] for a in articles if a["id"] not in cites and not _names_not_in(text, [a["id"]], daily)
+                       and not _unsupported_number(text, [a["id"]], daily, articles)]
+            if holders:
+                note = f"cited {_cites(cites)}, where a figure of it is not; it is in {_cites(holders)}"
+                cites, reason = holders, None
         if reason:
             rejected.append(RejectedSentence(text=text, cites=cites, reason=reason))
         else:

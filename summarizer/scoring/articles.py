@@ -11,11 +11,11 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from rapidfuzz import fuzz
 
-from .daily.keys import store_key
-from .errors import InputError, SummarizerError
-from .text.grounding import fold
-from .text.read import decode, sha256
-from .models.brief import Brief
+from ..daily.keys import store_key
+from ..errors import InputError, SummarizerError
+from ..text.grounding import fold
+from ..text.read import decode, sha256
+from ..models.brief import Brief
 
 
 class GoldCasualty(BaseModel):

@@ -1,0 +1,96 @@
+"""The day's casualty rows: one per incident, each with a number, a place that is a place, and victims
+as the text calls them (hand-built briefs, no model)."""
+
+from __future__ import annotations
+
+from summarizer.daily.aggregate import merge_casualties
+from summarizer.models.brief import Brief, Casualty, CasualtyConflict, Evidence
+
+from .daily_briefs import meta
+
+
+def ev(quote: str) -> list[Evidence]:
+    return [Evidence(quote=quote, start=0, end=len(quote), match="exact")]
+
+
+def brief(*casualties: Casualty, conflicts: list[CasualtyConflict] | None = None) -> Brief:
+    return Brief(headline="h", summary="s", meta=meta("x"), casualties=list(casualties),
+                 casualty_conflicts=conflicts or [])
+
+
+def toll(killed: int | None, quote: str, **kw) -> Casualty:
+    fields = {"qualifier": "exact", "victims": "combatants", **kw}
+    return Casualty(killed=killed, evidence=ev(quote), **fields)
+
+
+def test_a_report_with_no_number_makes_no_row():
+    b = brief(toll(None, "Militants attacked the base, reportedly killing dozens of troops.", qualifier="at least",
+                   location="Somalia"),
+              toll(60, "The group says 60 troops were killed", reported_by="the group"),
+              toll(40, "at least 40 soldiers were killed", qualifier="at least", reported_by="the governor"),
+              toll(None, "Dozens of peacekeeping troops were killed in those attacks.", qualifier="at least"),
+              conflicts=[CasualtyConflict(location=None, reports=[1, 2], headline_killed=40, note="n")])
+    (row,) = merge_casualties({1: b})
+    assert (row.headline_killed, row.conflict, len(row.reports)) == (40, True, 2)
+    assert merge_casualties({1: brief(toll(None, "Civilians were killed in the attack."))}) == []
+
+
+def test_an_incident_whose_reports_name_civilians_and_combatants_is_mixed():
+    b = brief(toll(4, "A suicide bomber killed at least four people", victims="unknown", qualifier="at least"),
+              toll(3, "three Afghan civilians had died", victims="civilians", part_of_larger_figure=True),
+              toll(1, "one soldier was among the dead", victims="combatants", part_of_larger_figure=True),
+              conflicts=[CasualtyConflict(location=None, reports=[0, 1, 2], headline_killed=4, note="n")])
+    (row,) = merge_casualties({1: b})
+    assert (row.victims, row.headline_killed) == ("mixed", 4)
+    civilians = brief(toll(19, "raids killed 19 civilians", victims="civilians"),
+                      toll(3, "three children among the dead", victims="civilians", part_of_larger_figure=True),
+                      conflicts=[CasualtyConflict(location=None, reports=[0, 1], headline_killed=19, note="n")])
+    assert [r.victims for r in merge_casualties({1: civilians})] == ["civilians"]
+
+
+def test_a_toll_recalled_in_the_next_days_story_at_the_same_place_is_one_incident():
+    from summarizer.models.brief import Dateline
+
+    def dated(day: str, *casualties: Casualty, **kw) -> Brief:
+        return brief(*casualties, **kw).model_copy(update={"dateline": Dateline(date=day)})
+
+    first = dated("2017-08-02", toll(2, "Two U.S. soldiers were killed and four were wounded", wounded=4,
+                                     location="Kandahar", reported_by="officials"),
+                  toll(15, "It says 15 soldiers were killed", location="Kandahar", reported_by="the Taliban"),
+                  conflicts=[CasualtyConflict(location="Kandahar", reports=[0, 1], headline_killed=2, note="n")])
+    recalled = toll(2, "an attack in Kandahar that killed at least two American soldiers", qualifier="at least",
+                    location="Kandahar")
+    (row,) = merge_casualties({1: first, 2: dated("2017-08-03", recalled)})
+    assert (row.articles, row.headline_killed, row.headline_wounded) == ([1, 2], 2, 4)
+    other = recalled.model_copy(update={"killed": 6})  # the next day, another toll: another attack
+    assert len(merge_casualties({1: first, 2: dated("2017-08-03", other)})) == 2
+    later = dated("2017-08-04", recalled)  # two days on: not merged on the toll alone
+    assert len(merge_casualties({1: first, 2: later})) == 2
+
+
+def test_a_part_of_a_toll_with_no_place_joins_the_toll_it_is_part_of():
+    b = brief(toll(19, "air raids on Aleppo killed 19 civilians", victims="civilians", location="Aleppo"),
+              toll(3, "which left three children among the dead", victims="civilians", part_of_larger_figure=True),
+              toll(5, "A bomb killed 5 soldiers", location="Kabul"))
+    rows = merge_casualties({1: b})
+    assert [(r.location, r.headline_killed, len(r.reports)) for r in rows] == [("Aleppo", 19, 2), ("Kabul", 5, 1)]
+    alone = brief(toll(3, "three children were among the dead", victims="civilians", part_of_larger_figure=True))
+    assert [r.headline_killed for r in merge_casualties({1: alone})] == [3]  # nothing before it to be part of
+
+
+def test_a_narrative_figure_of_another_article_moves_the_citation_there():
+    from summarizer import build_daily_brief
+    from summarizer.daily.narrative import check_narrative
+    from summarizer.models.daily import NarrativeAnswer, NarrativeDraft
+
+    from .daily_briefs import results
+
+    d = build_daily_brief(results(), date="2016-08-16")
+    answer = NarrativeAnswer.model_construct(sentences=[NarrativeDraft.model_validate(s) for s in [
+        {"text": "25 civilians were killed in Aleppo.", "sources": [1]},  # article 2's figure
+        {"text": "In all 44 civilians were killed in Aleppo.", "sources": [1]},  # nobody's
+    ]])
+    kept, rejected = check_narrative(answer, d)
+    assert [(k.text, k.cites, k.note) for k in kept] == [
+        ("25 civilians were killed in Aleppo.", [2], "cited [1], where a figure of it is not; it is in [2]")]
+    assert [r.text for r in rejected] == ["In all 44 civilians were killed in Aleppo."]
