@@ -26,16 +26,17 @@ from .backend import Backend
 from ..text.grounding import Grounder
 from ..figures.candidates import Candidate, candidates, read_figures
 from ..figures.mentions import Mention, find_numbers
-from ..models.brief import DRAFTS, ITEM_MODELS, Brief, Dateline, Usage, figure_labels, section_draft
+from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, Brief, Dateline, Usage, figure_labels,
+                            section_draft)
 
-EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"])
+EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"], at_most=PASS_LIMITS)
 _OVERVIEW_FIELDS: dict[str, Any] = {
     "headline": (str, Brief.model_fields["headline"]),
     "summary": (str, Brief.model_fields["summary"]),
 }
 # The dateline is read from the text by the program (dateline.py); only single mode asks for it.
 OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"], extra=_OVERVIEW_FIELDS,
-                               at_least={"open_questions": 1})
+                               at_least={"open_questions": 1}, at_most=PASS_LIMITS)
 SingleAnswer = section_draft(
     "SingleAnswer",
     ["actors", "assets", "bases", "casualties", "background_figures", "open_questions"],
@@ -121,7 +122,7 @@ async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
     return answer
 
 
-def _window(text: str, c: Candidate, m: Mention, words: int = 10) -> str:
+def _window(text: str, c: Candidate, m: Mention, words: int = 6) -> str:
     """The words around one figure in its sentence, the figure in brackets: the article is in the
     prompt already, so a few words say which number is meant, and every prompt token costs time."""
     left = text[c.start:m.start].split()[-words:]

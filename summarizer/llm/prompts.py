@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel
 
-from ..models.brief import prompt_models
+from ..models.brief import PASS_LIMITS, prompt_models
 
 PROMPT_SERIES = "1"
 
@@ -41,6 +41,7 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.globals["fields"] = field_guidance
+    env.globals["limits"] = PASS_LIMITS
     return env
 
 

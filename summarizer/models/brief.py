@@ -163,6 +163,10 @@ class Brief(_Model):
 QUOTE_DESCRIPTION = "Words copied exactly from the article that state this (one clause)."
 QUOTE_MAX_CHARS = 240
 # Upper bounds on list lengths: the grammar enforces them, so a small model cannot run away.
+# The multi passes ask for fewer: every generated token costs time on a CPU (and grammar-constrained
+# sampling checks each one), and the parse adds every named actor and the bases found by pattern,
+# whatever the model's list leaves out.
+PASS_LIMITS = {"actors": 6, "assets": 5, "bases": 3, "open_questions": 2}
 SECTION_LIMITS = {"actors": 10, "assets": 8, "bases": 5, "casualties": 8,
                   "background_figures": 4, "open_questions": 3}
 
@@ -232,11 +236,12 @@ def prompt_models() -> dict[str, type[BaseModel]]:
 
 
 def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None = None,
-                  at_least: dict[str, int] | None = None) -> type[BaseModel]:
-    """A response model holding lists of drafts for the named sections (one extraction pass)."""
-    low = at_least or {}
+                  at_least: dict[str, int] | None = None, at_most: dict[str, int] | None = None) -> type[BaseModel]:
+    """A response model holding lists of drafts for the named sections (one extraction pass);
+    `at_most` tightens SECTION_LIMITS for a pass."""
+    low, high = at_least or {}, {**SECTION_LIMITS, **(at_most or {})}
     fields: dict[str, Any] = {
-        s: (list[DRAFTS[s]], Field(default_factory=list, min_length=low.get(s, 0), max_length=SECTION_LIMITS[s]))
+        s: (list[DRAFTS[s]], Field(default_factory=list, min_length=low.get(s, 0), max_length=high[s]))
         for s in sections
     }
     fields.update(extra or {})
