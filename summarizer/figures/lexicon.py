@@ -152,3 +152,18 @@ GROUP_NORP_HINTS = ("taliban", "houthi", "shabab", "shabaab", "qaeda", "islamic 
 TITLE_WORDS = frozenset("president minister secretary general spokesman spokeswoman spokesperson governor "
                         "commander chief director head ambassador official colonel col. gen. lt. maj. "
                         "capt. adm. sgt. lieutenant admiral mayor senator deputy envoy leader".split())
+
+# Whether a name acts or is only a place (nonactors.py). A name after one of these prepositions is
+# where something happened ("in Elbe", "near Wajid", "from Hamedan"), not who did it.
+LOCATIVE_PREPS = frozenset("in near at outside around from across toward towards into inside within "
+                           "throughout through along beyond off onto nearby".split())
+# Nouns a name modifies or belongs to as a place: "the Galmudug region", "the town of Elbe", "the Idlib
+# countryside", "north of Kabul", "the mayor of Bulobarde", "Gedo governor".
+WHERE_NOUNS = PLACE_NOUNS | frozenset(
+    "countryside outskirt outskirts border frontier edge centre center heart environs vicinity "
+    "north south east west northeast northwest southeast southwest mayor governor".split())
+# People and groups who speak for where they work: "a researcher at X said", "a team from X boarded".
+SPEAKER_NOUNS = frozenset("researcher analyst expert representative source staff team delegation "
+                          "crew unit".split())
+# Scriptures: read by the tagger as an ORG or a GPE ("a Qur'an teacher"), never an actor.
+SCRIPTURES = frozenset("quran koran bible torah gospel talmud hadith psalms".split())

@@ -72,6 +72,11 @@ def fold(s: str) -> str:
 _METADATA_LINE = re.compile(r"\s*(?:source|published):", re.I)
 
 
+def is_metadata(line: str) -> bool:
+    """A line naming the article's source or date ("source: https://..."), not its text."""
+    return bool(_METADATA_LINE.match(line))
+
+
 def headline_span(text: str) -> tuple[int, int] | None:
     """Where the article's first line of words is (its headline, when it has one); lines naming its
     source or date are passed over."""

@@ -3,6 +3,8 @@
 Checks, all done by the program:
 - every item is grounded: its quote (or, for actors, assets and bases, its name) is found in the
   article, and the evidence stored is the article's own text at computed offsets (items.py);
+- an actor acts somewhere in the article: a town named only where something happened, a headline
+  fragment or a scripture is dropped (items.py, by the parse in figures/nonactors.py);
 - every killed/wounded figure is written in its evidence and bound there to deaths or injuries;
   running totals ("since 2011") are background figures, not incident casualties (casualties.py);
 - conflicting reports of one incident are flagged, with the most conservative figure as headline
@@ -22,7 +24,7 @@ from ..figures.candidates import Candidate
 from ..models.brief import NAMED_SECTIONS
 from .casualties import checked_figure, dedupe_casualties, drafted_casualty
 from .conflicts import drop_answered_questions, find_conflicts
-from .items import drop_injected, ground_named, ground_quoted, program_bases
+from .items import drop_injected, drop_non_actors, ground_named, ground_quoted, program_bases
 from .verified import Verified
 
 
@@ -42,6 +44,7 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
     if pattern_bases:
         ground_named("bases", program_bases(g), g, out)
         ground_named("actors", named_actors(g.text, g.sentence_spans), g, out)
+    drop_non_actors(g, out)
     for candidate, label in figures:
         try:
             checked_figure(candidate, label, g, out)

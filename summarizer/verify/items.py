@@ -1,5 +1,6 @@
 """Named items (actors, assets, bases) and quoted items located in the article; bases found by pattern;
-items resting on text addressed to the model dropped; the unverified reading of the naive baseline.
+actors that are places or noise, and items resting on text addressed to the model, dropped; the
+unverified reading of the naive baseline.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from ..text.grounding import Grounder, is_title, name_key
 from ..text.injection import overlaps
 from ..figures import lexicon as L
+from ..figures.nonactors import Article, not_actors
 from ..models.brief import DRAFTS, ITEM_MODELS, NAMED_SECTIONS, Evidence
 from .verified import Verified
 
@@ -58,6 +60,19 @@ def ground_named(section: str, drafts: list[BaseModel], g: Grounder, out: Verifi
                 continue
             seen.add(key)
             out.items[section].append(model(**{**data, "name": part}, evidence=[ev]))
+
+
+def drop_non_actors(g: Grounder, out: Verified) -> None:
+    """Actors, the model's or the parse's, that the parse shows are none here: a place named only
+    as a place, a title-case headline fragment, a scripture, a work or an event (nonactors.py)."""
+    actors = out.items["actors"]
+    if not actors:
+        return
+    why = not_actors(Article.of(g.text, g.sentence_spans), [a.name for a in actors])
+    for a in actors:
+        if a.name in why:
+            out.reject("actors", a, why[a.name])
+    out.items["actors"] = [a for a in actors if a.name not in why]
 
 
 def _core(name: str) -> str:
