@@ -283,6 +283,24 @@ def test_the_figure_check_follows_the_article_marks_each_figure_and_answers_go_t
     assert out.items["casualties"] == [] and out.rejected[0].item["model"] == "no casualty ('kidnapped')"
 
 
+@pytest.mark.parametrize("answer, kept", [
+    ("NATO service members and four", True),  # it copied who was counted, not what happened: no answer
+    ("contractors that", True),
+    ("killed", True),
+    ("kidnapped", False),  # a happening that is no casualty: the figure goes to rejected
+])
+def test_an_answer_that_copies_who_was_counted_is_no_answer(answer, kept):
+    from summarizer.figures.candidates import reading_of
+    from summarizer.models.brief import FigureLabel
+
+    text = "Blast in Kabul\n\nThe attack killed two NATO service members and four contractors, officials said."
+    g = Grounder(text)
+    (c,) = [c for c in found(text, g) if c.killed and c.killed.value == 2]
+    out = verify_drafts(text, {}, g, figures=[(c, [FigureLabel(figure="two", happened=answer)])])
+    assert [x.killed for x in out.items["casualties"]] == ([2] if kept else [])
+    assert (reading_of(answer) == "unanswered") == (answer[0].isupper() or answer.endswith("that"))
+
+
 def test_a_name_is_located_in_the_article_not_in_its_source_url():
     text = "source: https://news.example/al-shabab-attacks-base\npublished: 2016-01-15\n\nAl-Shabab attacked a base."
     ev = Grounder(text).locate_name("Al-Shabab")

@@ -223,12 +223,15 @@ def figures_in(text: str) -> list[Figure]:
 
 def reading_of(word: str) -> str:
     """What a word the model copied says happened to the people counted, in the parser's terms:
-    "killed", "wounded", "casualties", or "no casualty"."""
+    "killed", "wounded", "casualties", "no casualty", or "unanswered" where it copied who was
+    counted ("ISAF service members and four", "civilians that") instead of what happened to them."""
     (doc,) = parse_all([word.strip().lower() or "-"])
     for t in doc:
         for kind in (verb_field(t), state_field(t), noun_field(t)):
             if kind:
                 return kind
+    if any(t.pos_ == "NUM" or lemma(t) in L.PERSON_NOUNS or victims_of(t) for t in doc):
+        return "unanswered"
     return "no casualty"
 
 

@@ -31,7 +31,7 @@ def checked_figure(c: Candidate, labels: list[BaseModel | None] | None, g: Groun
     other_reading = []
     for (m, what), lab in zip(mentions, labels or []):
         model = reading_of(lab.happened) if lab is not None else what
-        if model == what:
+        if model in (what, "unanswered"):  # an answer that names no happening is none: the parse stands
             continue
         if model not in ("killed", "wounded"):
             # the model reads no casualty here (abducted, deployed, a thing, no one): unconfirmed
