@@ -305,3 +305,25 @@ def test_a_name_is_located_in_the_article_not_in_its_source_url():
     text = "source: https://news.example/al-shabab-attacks-base\npublished: 2016-01-15\n\nAl-Shabab attacked a base."
     ev = Grounder(text).locate_name("Al-Shabab")
     assert ev.quote == "Al-Shabab attacked a base." and ev.start == text.index("Al-Shabab attacked")
+
+
+def test_a_headline_toll_the_body_repeats_is_asked_once_and_takes_the_body_answer():
+    import asyncio
+
+    from summarizer.llm.extract import Drafts, _label_figures
+    from summarizer.models.brief import Usage
+
+    text = "Bomb kills 12 in market\n\nA bomb killed 12 people in the market on Monday, police said."
+    g = Grounder(text)
+    asked = []
+
+    class Backend:
+        async def extract(self, model, messages, max_tokens):
+            asked.append(messages[-1]["content"].split("TASK: FIGURES")[1])
+            return model(figures=[{"figure": "12", "happened": "killed"}]), Usage(calls=1), 0.1
+
+    drafts = Drafts()
+    asyncio.run(_label_figures(Backend(), found(text, g), text, text, drafts))
+    assert len(asked) == 1 and asked[0].count("[12]") == 1 and "A bomb killed [12]" in asked[0]
+    assert len(drafts.figures) == 2  # headline and body: each has the body's answer
+    assert all([lab.happened for lab in labels] == ["killed"] for _, labels in drafts.figures)

@@ -23,7 +23,7 @@ from pydantic_core import PydanticUndefined
 
 from . import prompts
 from .backend import Backend
-from ..text.grounding import Grounder
+from ..text.grounding import Grounder, headline_span
 from ..figures.candidates import Candidate, candidates, read_figures
 from ..figures.mentions import Mention, find_numbers
 from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, Brief, Dateline, Usage, figure_labels,
@@ -134,6 +134,10 @@ def _mentions(c: Candidate) -> list[Mention]:
     return [m for m in (c.killed, c.wounded) if m is not None]
 
 
+def _field(c: Candidate, m: Mention) -> str:
+    return "killed" if m is c.killed else "wounded"
+
+
 def _same_figure(copied: str, m: Mention) -> bool:
     return copied.strip(" []\"'").lower() == m.text.strip().lower()
 
@@ -144,8 +148,17 @@ async def _label_figures(backend: Backend, found: list[Candidate], text: str, le
     other passes share), each figure shown in a few of its own words: the model says what each
     number counts (the killed and wounded figures of one report are asked apart, so it is not told
     the parser's reading). It copies each figure first, so an answer out of order goes to the figure
-    it copied, and one that copies no figure is not used (a small model can lose its place in a list)."""
-    shown = [(c, m) for c in found for m in _mentions(c)]
+    it copied, and one that copies no figure is not used (a small model can lose its place in a list).
+    A headline toll that the body repeats takes the body's answer."""
+    every = [(c, m) for c in found for m in _mentions(c)]
+    # a headline toll the body repeats is one figure (dedupe_casualties): asked once, in the body
+    head = headline_span(text)
+    twin: dict[int, Mention] = {}
+    if head is not None:
+        body = {(_field(c, m), m.value): m for c, m in every if not head[0] <= c.start < head[1]}
+        twin = {id(m): body[(_field(c, m), m.value)] for c, m in every
+                if head[0] <= c.start < head[1] and (_field(c, m), m.value) in body}
+    shown = [(c, m) for c, m in every if id(m) not in twin]
     answers: dict[int, BaseModel] = {}
     for at in range(0, len(shown), LABELS_PER_CALL):
         batch = shown[at:at + LABELS_PER_CALL]
@@ -161,7 +174,7 @@ async def _label_figures(backend: Backend, found: list[Candidate], text: str, le
             elif len(same) == 1:
                 answers[id(same[0])] = lab
     for c in found:
-        drafts.figures.append((c, [answers.get(id(m)) for m in _mentions(c)]))
+        drafts.figures.append((c, [answers.get(id(twin.get(id(m), m))) for m in _mentions(c)]))
 
 
 async def extract_facts(backend: Backend, text: str, max_chars: int,
