@@ -5,9 +5,9 @@
 then write the overview with the verified casualty figures in hand. Every pass's instructions are in
 the static system prompt and the article follows it, so the passes differ only in a short last task:
 a server that reuses the prompt prefix (llama.cpp) reads the instructions once per run and the
-article once per article. "single" mode asks for the whole
-brief in one call, for strong hosted models. Long articles are split into overlapping chunks; the
-per-chunk answers are merged (verification de-duplicates them against the article).
+article once per article. "single" mode asks for the whole brief in one call, for strong hosted
+models. Long articles are split into overlapping chunks; the per-chunk answers are merged
+(verification de-duplicates them against the article).
 """
 
 from __future__ import annotations

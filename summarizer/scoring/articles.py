@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from ..daily.keys import store_key
 from ..errors import InputError, SummarizerError
+from .jsonl import read_labels
 from ..text.grounding import fold
 from ..text.read import decode, sha256
 from ..models.brief import Brief
@@ -59,19 +60,7 @@ class Score(BaseModel):
 
 def load_labels(path: Path) -> list[tuple[Label, Path]]:
     """Labels and their article paths (relative paths are relative to the labels file)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            label = Label.model_validate_json(line)
-        except ValidationError as exc:
-            raise InputError(f"{path}:{n}: not a valid label ({exc.errors()[0]['msg']})") from None
-        out.append((label, (path.parent / label.path).resolve()))
+    out = [(label, (path.parent / label.path).resolve()) for _, label in read_labels(path, Label, "label")]
     if not out:
         raise InputError(f"{path}: no labels")
     return out

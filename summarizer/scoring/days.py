@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError
+from .jsonl import read_labels
 from ..models.brief import Qualifier, Victims
 from ..text.grounding import name_key
 
@@ -121,20 +122,8 @@ def is_day_labels(path: Path) -> bool:
 
 def load_days(path: Path, split: str | None = None) -> list[tuple[DayLabel, list[Path]]]:
     """Labeled days (of one split, or all) and each day's article files in input order."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            day = DayLabel.model_validate_json(line)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(map(str, first.get("loc", ())))
-            raise InputError(f"{path}:{n}: not a valid day label ({where + ': ' if where else ''}{first['msg']})") from None
+    for n, day in read_labels(path, DayLabel, "day label"):
         if split is not None and day.split != split:
             continue
         numbers = sorted(a.n for a in day.articles)
