@@ -175,13 +175,12 @@ def _parsed_brief(text: str) -> tuple[dict, list[tuple[str, int, str | None, str
     """The casualties and background figures a brief would hold if the model agreed with every
     figure the parse found: extract_facts's candidates, verified and merged as verify_drafts does;
     and every figure the parse found, with its source and sentence, before that merge."""
-    from summarizer.figures.candidates import candidates, read_figures
+    from summarizer.llm.extract import program_figures
     from summarizer.text.grounding import Grounder
     from summarizer.verify.drafts import verify_drafts
 
     g = Grounder(text)
-    spans = [sp for sp in g.sentence_spans if sp not in g.injected_spans]
-    found = [(c, None) for c in candidates(read_figures(text, spans))]
+    found = [(c, None) for c in program_figures(g)]
     out = verify_drafts(text, {}, g, figures=found)
     mentions = [(f, m.value, c.source, text[c.start:c.end]) for c, _ in found
                 for f, m in (("killed", c.killed), ("wounded", c.wounded)) if m is not None and m.value is not None]
@@ -199,9 +198,10 @@ def _own_sentence(mentions: list[tuple[str, int, str | None, str]], gold_figs: l
         here = [src for f, v, src, sent in mentions if (f, v) == (g["field"], g["value"])
                 and (words(g["sentence"]) in words(sent) or words(sent) in words(g["sentence"]))]
         if here:
+            ok = _source_ok(here[0], g["reported_by"], actors)
             c["gold"] += 1
-            c["ok"] += _source_ok(here[0], g["reported_by"], actors)
-            if not _source_ok(here[0], g["reported_by"], actors):
+            c["ok"] += ok
+            if not ok:
                 misses.append((g["field"], g["value"], g["reported_by"], here))
 
 
@@ -274,6 +274,15 @@ def _distinct(pred: list[tuple[str, int, str | None]], gold_figs: list[dict]) ->
     return list(by_key.values()), gold
 
 
+def _llamalog():
+    """benchmarks.llamalog, also when this file runs as a script (the benchmarks folder is then not
+    on the path)."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import llamalog
+
+    return llamalog
+
+
 async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict) -> dict[str, dict]:
     from summarizer import Summarizer
 
@@ -284,10 +293,9 @@ async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict
             done[rec["id"]] = rec
     todo = [r for r in rows if r["id"] not in done]
     if todo:
-        sys.path.insert(0, str(ROOT))  # run as a script: the benchmarks folder is not on the path
-        from benchmarks import llamalog
         from summarizer.llm.local_model import cache_dir
 
+        llamalog = _llamalog()
         log = llamalog.LogSlice(cache_dir() / "llama-server.log")
         async with Summarizer(**settings) as s:
             s.backend()  # the embedded server starts here, not inside the first article's time
@@ -353,8 +361,7 @@ def _article_tokens(texts: dict[str, str]) -> dict[str, int]:
 def _rates(log: Path, servers: int) -> tuple[float, float] | None:
     """Prompt and generation tokens per second, from llama.cpp's own timings of the last `servers`
     server runs in the log (the run being reported, when printed right after it: later runs append)."""
-    sys.path.insert(0, str(ROOT))  # run as a script: the benchmarks folder is not on the path
-    from benchmarks import llamalog
+    llamalog = _llamalog()
 
     text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     start = len(text)

@@ -29,10 +29,6 @@ _WORK_LABELS = ("WORK_OF_ART", "LAW", "EVENT")
 _PEOPLE = L.PERSON_NOUNS | L.TITLE_WORDS | L.COMBATANT_NOUNS | L.SPEAKER_NOUNS
 
 
-def _label(t: "Token") -> str:
-    return next((e.label_ for e in t.doc.ents if e.start <= t.i < e.end), "")
-
-
 def _in_clause(tok: "Token") -> str:
     """ACT, PLACE or OTHER by the place of `tok` in its clause."""
     dep, head = tok.dep_, tok.head
@@ -74,9 +70,9 @@ def role(span: "Span") -> str:
     if via:  # a modifier of what acts acts with it; of a noun that is somewhere, it is not the place
         return ACT if found == ACT else OTHER
     root = span.root
-    if root.pos_ == "NOUN" and not _label(root) and lemma(root) not in L.WHERE_NOUNS:
+    if root.pos_ == "NOUN" and not root.ent_type_ and lemma(root) not in L.WHERE_NOUNS:
         return OTHER if found == PLACE else found  # a kind of actor ("the African-led force"), no place
-    if found == OTHER and _label(root) in _PLACE_LABELS:
+    if found == OTHER and root.ent_type_ in _PLACE_LABELS:
         return PLACE  # "Russia warned Turkey": named as a place and not acting
     return found
 
@@ -138,7 +134,7 @@ class Article:
         found = self.mentions(name)
         if not found:
             return "a fragment of a title-case headline" if self.headline_fragment(name) else None
-        if all(_label(s.root) in _WORK_LABELS for s in found):
+        if all(s.root.ent_type_ in _WORK_LABELS for s in found):
             return "a work, law or event, not an actor"
         roles = [role(s) for s in found]
         if PLACE in roles and ACT not in roles:

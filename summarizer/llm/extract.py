@@ -177,6 +177,13 @@ async def _label_figures(backend: Backend, found: list[Candidate], text: str, le
         drafts.figures.append((c, [answers.get(id(twin.get(id(m), m))) for m in _mentions(c)]))
 
 
+def program_figures(grounder: Grounder) -> list[Candidate]:
+    """The casualty figures the parse finds in the article. Figures in sentences that address the
+    model are never offered to it (injection.py)."""
+    spans = [sp for sp in grounder.sentence_spans if sp not in grounder.injected_spans]
+    return candidates(read_figures(grounder.text, spans))
+
+
 async def extract_facts(backend: Backend, text: str, max_chars: int,
                         grounder: Grounder) -> Drafts:
     """The fact passes: figure labels (only where the program found figures), then entities over
@@ -187,9 +194,7 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
     drafts = Drafts()
     pieces = chunks(text, max_chars)
     found = []
-    # Figures in sentences that address the model are never offered to it (injection.py).
-    spans = [sp for sp in grounder.sentence_spans if sp not in grounder.injected_spans]
-    for c in candidates(read_figures(text, spans)):
+    for c in program_figures(grounder):
         if c.role in ("total", "casualties"):
             drafts.figures.append((c, None))  # background figures: nothing for the model to check
         else:
