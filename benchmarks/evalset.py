@@ -311,9 +311,12 @@ async def _brief_all(rows: list[dict], mode: str, out_path: Path, settings: dict
                 if not settings.get("base_url"):
                     # what the embedded model itself did for this article: the prompt tokens it
                     # evaluated (the rest came from its prefix cache) and generated
-                    used = llamalog.summarize(llamalog.parse(log.read()))
+                    reqs = llamalog.parse(log.read())
+                    used = llamalog.summarize(reqs)
                     rec["llama"] = {"requests": used.requests, "sent": used.sent, "processed": used.processed,
-                                    "generated": used.generated}
+                                    "generated": used.generated,
+                                    # per request: evaluated, generated, llama.cpp's total ms
+                                    "each": [[q.processed, q.runs, q.total_ms] for q in reqs]}
                 done[r["id"]] = rec
                 with out_path.open("a") as f:
                     f.write(json.dumps(rec) + "\n")

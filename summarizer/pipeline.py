@@ -15,7 +15,7 @@ from .llm import extract, prompts
 from .figures.toll import toll_text
 from .llm.backend import Backend
 from .text.dateline import find_dateline
-from .text.grounding import Grounder, headline_of
+from .text.grounding import Grounder, headline_of, stated_headline
 from .models.brief import Brief, Casualty, Meta, Rejected
 from .verify.conflicts import drop_answered_questions
 from .verify.drafts import verify_drafts
@@ -24,7 +24,7 @@ from .verify.prose import check_dateline, check_prose
 
 
 MAX_FACTS = 4  # the main tolls: the overview needs no more, and every prompt token costs time
-FALLBACK_HEADLINE = 120  # the first line, cut, when the model's headline fails its check
+FALLBACK_HEADLINE = 120  # the article's own first line, cut: its headline, or when the model's fails its check
 # What a brief depends on besides the article and the model: the stages that read, prompt for and
 # check it (whole subpackages, so a module added to one counts without a list to keep), this
 # module, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
@@ -76,6 +76,8 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     """Run the passes for `mode` ("multi", "single" or "naive") and verify what comes back."""
     started = time.perf_counter()
     grounder = Grounder(text)
+    # in multi mode an article's own headline is the brief's: the model writes one only where there is none
+    own = stated_headline(text) if mode == "multi" else None
     if mode == "multi":
         drafts = await extract.extract_facts(backend, text, chunk_chars, grounder)
         t = time.perf_counter()
@@ -85,7 +87,7 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
         main = sorted((c for c in facts.items["casualties"] if not c.part_of_larger_figure),
                       key=lambda c: -(c.killed or 0) - (c.wounded or 0))[:MAX_FACTS]
         lines = [fact_line(c) for c in main]
-        await extract.extract_overview(backend, text, chunk_chars, lines, drafts)
+        await extract.extract_overview(backend, text, chunk_chars, lines, drafts, headline=own is None)
         questions = verify_drafts(text, {"open_questions": drafts.sections.get("open_questions", [])}, grounder)
         drop_answered_questions(questions, facts.items["casualties"], facts.conflicts)
         facts.items["open_questions"] = questions.items["open_questions"]
@@ -103,8 +105,10 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     if mode == "naive":
         headline, summary = overview.headline, overview.summary
     else:
-        headline, summary = check_prose(overview.headline, overview.summary, text,
+        headline, summary = check_prose(getattr(overview, "headline", None), overview.summary, text,
                                         facts.items["casualties"], facts)
+        if own is not None:
+            headline = own[:FALLBACK_HEADLINE]
     if headline is None:
         headline = (headline_of(text) or "(no headline)")[:FALLBACK_HEADLINE]
     drafts.timings["total"] = round(time.perf_counter() - started, 3)

@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import bench, llamalog
 from summarizer import Summarizer
-from summarizer.llm.extract import EntitiesAnswer
+from summarizer.llm.extract import entities_answer
 
 # Real lines from llama-cpp-python 0.3's server log (model loading and chat-template noise cut).
 LLAMA_CPP_PYTHON_LOG = """\
@@ -90,6 +90,7 @@ def test_log_slice_reads_only_what_was_appended(tmp_path):
 def test_fast_server_answers_schema_valid_and_counts(tmp_path):
     log = tmp_path / "fake-llama.log"
     with bench.FastServer(keep_bodies=4, llama_log=log) as srv:
+        EntitiesAnswer = entities_answer(("actors", "assets", "bases"))
         schema = EntitiesAnswer.model_json_schema()
         body = {"model": "fake", "messages": [{"role": "user", "content": "x" * 400}],
                 "response_format": {"type": "json_object", "schema": schema}}

@@ -167,3 +167,13 @@ SPEAKER_NOUNS = frozenset("researcher analyst expert representative source staff
                           "crew unit".split())
 # Scriptures: read by the tagger as an ORG or a GPE ("a Qur'an teacher"), never an actor.
 SCRIPTURES = frozenset("quran koran bible torah gospel talmud hadith psalms".split())
+
+# What an article must name before the model is asked for its assets or bases (equipment.py): a
+# small model asked for a list fills it whatever the text says (officials filed as missiles).
+ASSET_NOUNS = frozenset(
+    "aircraft airplane plane jet warplane fighter bomber helicopter chopper gunship drone uav missile "
+    "rocket bomb explosive ied grenade mine munition shell artillery howitzer mortar tank vehicle humvee "
+    "ship warship vessel boat submarine destroyer frigate cruiser carrier fleet weapon weaponry rifle "
+    "gun firearm launcher battalion brigade regiment division squadron platoon unit".split())
+BASE_NOUNS = frozenset("base airbase airfield airstrip camp outpost garrison barracks fort installation "
+                       "facility compound checkpoint headquarters".split())

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +25,21 @@ from pydantic_core import PydanticUndefined
 
 from . import prompts
 from .backend import Backend
-from ..text.grounding import Grounder, headline_span
+from ..text.grounding import Grounder, headline_span, sentence_spans
 from ..figures.candidates import Candidate, candidates, read_figures
+from ..figures.equipment import entity_sections
 from ..figures.mentions import Mention, find_numbers
 from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, Brief, Dateline, Usage, figure_labels,
                             section_draft)
 
-EntitiesAnswer = section_draft("EntitiesAnswer", ["actors", "assets", "bases"], at_most=PASS_LIMITS)
+
+
+@functools.cache
+def entities_answer(sections: tuple[str, ...]) -> type[BaseModel]:
+    """The entities pass's answer for the sections asked (equipment.entity_sections)."""
+    return section_draft("EntitiesAnswer", list(sections), at_most=PASS_LIMITS)
+
+
 _OVERVIEW_FIELDS: dict[str, Any] = {
     "headline": (str, Brief.model_fields["headline"]),
     "summary": (str, Brief.model_fields["summary"]),
@@ -37,6 +47,9 @@ _OVERVIEW_FIELDS: dict[str, Any] = {
 # The dateline is read from the text by the program (dateline.py); only single mode asks for it.
 OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"], extra=_OVERVIEW_FIELDS,
                                at_least={"open_questions": 1}, at_most=PASS_LIMITS)
+# for an article with its own headline (grounding.stated_headline): the model need not write one
+SummaryAnswer = section_draft("SummaryAnswer", ["open_questions"], extra={"summary": _OVERVIEW_FIELDS["summary"]},
+                              at_least={"open_questions": 1}, at_most=PASS_LIMITS)
 SingleAnswer = section_draft(
     "SingleAnswer",
     ["actors", "assets", "bases", "casualties", "background_figures", "open_questions"],
@@ -56,8 +69,9 @@ class Pass:
 CASUALTIES_TEMPLATE = "pass_casualties.j2"
 LABEL_TOKENS = 24  # output budget per figure label: {"figure": "...", "happened": "..."}
 LABELS_PER_CALL = 12  # figures asked about in one call (a long list loses its order)
-ENTITIES = Pass("entities", "pass_entities.j2", EntitiesAnswer, 900)
+ENTITIES = "entities"
 OVERVIEW = Pass("overview", "pass_overview.j2", OverviewAnswer, 600)
+SUMMARY = Pass("overview", "pass_overview.j2", SummaryAnswer, 500)
 SINGLE = Pass("single", "single.j2", SingleAnswer, 2000)
 
 
@@ -70,6 +84,8 @@ class Drafts:
     # copied no figure); None: not asked (running totals)
     figures: list[tuple[Candidate, list[BaseModel | None] | None]] = field(default_factory=list)
     overview: BaseModel | None = None
+    # the article's lead as the figure, entities and overview passes read it (figures marked)
+    lead: str | None = None
     usage: Usage = field(default_factory=Usage)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -111,8 +127,11 @@ def chunks(text: str, max_chars: int, overlap_paragraphs: int = 1) -> list[str]:
 
 
 async def _call(backend: Backend, p: Pass, text: str, **context: Any) -> tuple[BaseModel, Usage, float]:
-    """One pass over `text`: the static system prompt, the article, then the pass's short task."""
-    return await backend.extract(p.answer, prompts.messages(p.template, text, **context), max_tokens=p.max_tokens)
+    """One pass over `text`: the static system prompt, the article, then the pass's short task.
+    Any figure mark the model copied from a marked lead is taken out of its answer."""
+    answer, usage, seconds = await backend.extract(p.answer, prompts.messages(p.template, text, **context),
+                                                   max_tokens=p.max_tokens)
+    return unmarked(answer), usage, seconds
 
 
 async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
@@ -130,6 +149,35 @@ def _window(text: str, c: Candidate, m: Mention, words: int = 6) -> str:
     return " ".join([*left, f"[{m.text}]", *right])
 
 
+MARK = "[#{}]"
+_MARKS = re.compile(r" ?\[#\d+\]")
+
+
+def marked(text: str, lead: str, mentions: list[Mention]) -> str | None:
+    """The lead with each figure marked [#1], [#2] ... right after it, in text order; None where a
+    figure lies outside the lead (a long article: the figures are then shown in their own words).
+    The marks cost a few prompt tokens in the prefix every pass shares, not a window each."""
+    if not text.startswith(lead) or any(m.end > len(lead) for m in mentions):
+        return None
+    out, at = [], 0
+    for k, m in enumerate(mentions, 1):
+        out += [lead[at:m.end], MARK.format(k)]
+        at = m.end
+    return "".join(out) + lead[at:]
+
+
+def unmarked(value: Any) -> Any:
+    """An answer with any mark the model copied from the marked lead taken out of its text."""
+    if isinstance(value, str):
+        return _MARKS.sub("", value)
+    if isinstance(value, list):
+        return [unmarked(v) for v in value]
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            setattr(value, name, unmarked(getattr(value, name)))
+    return value
+
+
 def _mentions(c: Candidate) -> list[Mention]:
     return [m for m in (c.killed, c.wounded) if m is not None]
 
@@ -142,29 +190,39 @@ def _same_figure(copied: str, m: Mention) -> bool:
     return copied.strip(" []\"'").lower() == m.text.strip().lower()
 
 
-async def _label_figures(backend: Backend, found: list[Candidate], text: str, lead: str,
-                         drafts: Drafts) -> None:
-    """One question for all the figures of an article, after the article (`lead`, the prefix the
-    other passes share), each figure shown in a few of its own words: the model says what each
-    number counts (the killed and wounded figures of one report are asked apart, so it is not told
-    the parser's reading). It copies each figure first, so an answer out of order goes to the figure
-    it copied, and one that copies no figure is not used (a small model can lose its place in a list).
-    A headline toll that the body repeats takes the body's answer."""
+def _asked(found: list[Candidate], text: str) -> tuple[list[tuple[Candidate, Mention]], dict[int, Mention]]:
+    """The figures to ask about, in text order, and the headline tolls that take the answer of
+    the body figure repeating them (a headline toll the body repeats is one figure,
+    dedupe_casualties: asked once, in the body)."""
     every = [(c, m) for c in found for m in _mentions(c)]
-    # a headline toll the body repeats is one figure (dedupe_casualties): asked once, in the body
     head = headline_span(text)
     twin: dict[int, Mention] = {}
     if head is not None:
         body = {(_field(c, m), m.value): m for c, m in every if not head[0] <= c.start < head[1]}
         twin = {id(m): body[(_field(c, m), m.value)] for c, m in every
                 if head[0] <= c.start < head[1] and (_field(c, m), m.value) in body}
-    shown = [(c, m) for c, m in every if id(m) not in twin]
+    shown = sorted(((c, m) for c, m in every if id(m) not in twin), key=lambda cm: cm[1].start)
+    return shown, twin
+
+
+async def _label_figures(backend: Backend, found: list[Candidate], text: str, lead: str,
+                         drafts: Drafts) -> None:
+    """One question for all the figures of an article, after the article (`lead`, the prefix the
+    other passes share), each figure marked in it (or, beyond a long article's lead, shown in a
+    few of its own words): the model says what each number counts (the killed and wounded figures
+    of one report are asked apart, so it is not told the parser's reading). It copies each figure
+    first, so an answer out of order goes to the figure it copied, and one that copies no figure is
+    not used (a small model can lose its place in a list)."""
+    shown, twin = _asked(found, text)
     answers: dict[int, BaseModel] = {}
     for at in range(0, len(shown), LABELS_PER_CALL):
         batch = shown[at:at + LABELS_PER_CALL]
         p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(batch)), 20 + LABEL_TOKENS * len(batch))
-        answer, usage, seconds = await _call(backend, p, lead, candidates=[
-            {"figure": m.text, "sentence": _window(text, c, m)} for c, m in batch])
+        if drafts.lead is not None:
+            answer, usage, seconds = await _call(backend, p, drafts.lead, marks=(at + 1, at + len(batch)))
+        else:
+            answer, usage, seconds = await _call(backend, p, lead, candidates=[
+                {"figure": m.text, "sentence": _window(text, c, m)} for c, m in batch])
         drafts.add(p.name, answer, usage, seconds)
         for i, lab in enumerate(answer.figures):
             # its own place first, else the one figure of the batch it copied (answers out of order)
@@ -189,8 +247,8 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
     """The fact passes: figure labels (only where the program found figures), then entities over
     every chunk. Concurrent where the backend serves requests in parallel. On one that serves one
     at a time, in the order that reuses its cache: every pass after the first reads only its short
-    task, since the static system prompt and the article (its lead piece) are the prefix that the
-    figure, entities and overview passes share; the other pieces go first."""
+    task, since the static system prompt and the article (its lead piece, figures marked) are the
+    prefix that the figure, entities and overview passes share; the other pieces go first."""
     drafts = Drafts()
     pieces = chunks(text, max_chars)
     found = []
@@ -199,10 +257,15 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
             drafts.figures.append((c, None))  # background figures: nothing for the model to check
         else:
             found.append(c)
+    if found:
+        drafts.lead = marked(text, pieces[0], [m for _, m in _asked(found, text)[0]])
     entity_answers: list[tuple[BaseModel, Usage, float] | None] = [None] * len(pieces)
 
     async def entities(i: int) -> None:
-        entity_answers[i] = await _call(backend, ENTITIES, pieces[i])
+        sections = tuple(entity_sections(pieces[i], sentence_spans(pieces[i])))
+        p = Pass(ENTITIES, "pass_entities.j2", entities_answer(sections), 900)
+        entity_answers[i] = await _call(backend, p, (drafts.lead or pieces[i]) if i == 0 else pieces[i],
+                                        sections=sections)
 
     async def labels() -> None:
         if found:
@@ -223,14 +286,16 @@ async def extract_facts(backend: Backend, text: str, max_chars: int,
         await entities(0)
     for answer in entity_answers:  # in article order, whatever order they were asked in
         assert answer is not None
-        drafts.add(ENTITIES.name, *answer)
+        drafts.add(ENTITIES, *answer)
     return drafts
 
 
 async def extract_overview(backend: Backend, text: str, max_chars: int,
-                           facts: list[str], drafts: Drafts) -> BaseModel:
-    lead = chunks(text, max_chars)[0]
-    answer = await _ask(backend, OVERVIEW, lead, drafts, OVERVIEW.name, facts=facts)
+                           facts: list[str], drafts: Drafts, headline: bool = True) -> BaseModel:
+    """The headline (unless `headline` is False: the article has its own), summary and open question."""
+    lead = drafts.lead or chunks(text, max_chars)[0]
+    p = OVERVIEW if headline else SUMMARY
+    answer = await _ask(backend, p, lead, drafts, p.name, facts=facts, headline=headline)
     drafts.overview = answer
     return answer
 

@@ -166,7 +166,7 @@ QUOTE_MAX_CHARS = 240
 # The multi passes ask for fewer: every generated token costs time on a CPU (and grammar-constrained
 # sampling checks each one), and the parse adds every named actor and the bases found by pattern,
 # whatever the model's list leaves out.
-PASS_LIMITS = {"actors": 4, "assets": 3, "bases": 2, "open_questions": 1}
+PASS_LIMITS = {"actors": 5, "assets": 3, "bases": 2, "open_questions": 1}
 SECTION_LIMITS = {"actors": 10, "assets": 8, "bases": 5, "casualties": 8,
                   "background_figures": 4, "open_questions": 3}
 

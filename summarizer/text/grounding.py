@@ -90,6 +90,16 @@ def headline_span(text: str) -> tuple[int, int] | None:
     return None
 
 
+def stated_headline(text: str) -> str | None:
+    """The article's own headline: its first line of words when more text follows and the line
+    reads as a title (3 to 25 words, not closed by a full stop or a comma, as a first sentence is)."""
+    span = headline_span(text)
+    if span is None or not text[span[1]:].strip():
+        return None
+    line = text[span[0]:span[1]]
+    return line if 3 <= len(line.split()) <= 25 and not line.endswith((".", ",", ";", ":")) else None
+
+
 def headline_of(text: str) -> str | None:
     """The article's headline (see headline_span), cut to 150 characters, for context."""
     span = headline_span(text)

@@ -44,6 +44,10 @@ def ground_named(section: str, drafts: list[BaseModel], g: Grounder, out: Verifi
             # a small model files "Human Rights Watch" under assets: it is an actor
             ground_named("actors", [DRAFTS["actors"](name=name, kind="organization", role=L.NAMED_ONLY)], g, out)
             continue
+        if section == "assets" and name_key(name) in {name_key(a.name) for a in out.items["actors"]}:
+            # asked for assets, a small model lists the article's officials and authorities again
+            out.reject(section, data, "an actor, not an asset")
+            continue
         if section == "bases" and _is_country_word(name.split()[0]) and len(name.split()) == 1:
             out.reject(section, data, "a country, not a base")
             continue

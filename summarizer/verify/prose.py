@@ -19,9 +19,10 @@ SUMMARY_MAX = Brief.model_fields["summary"].metadata[0].max_length
 HEADLINE_MAX = Brief.model_fields["headline"].metadata[0].max_length
 
 
-def check_prose(headline: str, summary: str, text: str, casualties: list[Casualty],
+def check_prose(headline: str | None, summary: str, text: str, casualties: list[Casualty],
                 out: Verified) -> tuple[str | None, str]:
-    """Drop headline/summary sentences that carry a number not verified or not in the article."""
+    """Drop headline/summary sentences that carry a number not verified or not in the article
+    (headline None: none was written)."""
     verified = {v for c in casualties for v in (c.killed, c.wounded) if v is not None}
     in_article = {m.value for m in find_numbers(text) if m.value is not None}
 
@@ -39,6 +40,8 @@ def check_prose(headline: str, summary: str, text: str, casualties: list[Casualt
             out.reject("summary", {"sentence": s}, f"the summary would exceed {SUMMARY_MAX} characters")
         else:
             kept.append(s)
+    if headline is None:
+        return None, " ".join(kept)
     reason = ok(headline)
     if not reason and len(headline) > HEADLINE_MAX:
         reason = f"longer than {HEADLINE_MAX} characters"
