@@ -94,3 +94,14 @@ def test_a_narrative_figure_of_another_article_moves_the_citation_there():
     assert [(k.text, k.cites, k.note) for k in kept] == [
         ("25 civilians were killed in Aleppo.", [2], "cited [1], where a figure of it is not; it is in [2]")]
     assert [r.text for r in rejected] == ["In all 44 civilians were killed in Aleppo."]
+
+
+def test_a_running_total_after_the_figure_makes_no_row():
+    b = brief(toll(3, "A car bomb killed three soldiers near Tikrit on Sunday.", location="Tikrit"),
+              toll(900, "The ministry says more than 900 civilians have died in the province in the past "
+                        "eight months.", victims="civilians", location="Salahuddin"),
+              toll(450, "It put the toll of the deaths the insurgency has caused at 450.", location="Salahuddin"))
+    assert [r.headline_killed for r in merge_casualties({1: b})] == [3, 450]  # "at 450" is no period
+    ranked = brief(toll(12, "More than 12 people were killed, the deadliest attack this year.", victims="unknown"))
+    other = brief(toll(2, "Two guards died, and 40 others have died in the city this year."))
+    assert [r.headline_killed for r in merge_casualties({1: ranked, 2: other})] == [12, 2]  # a rank; 40's period

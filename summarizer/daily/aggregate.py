@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from ..llm import prompts
 from .results import ArticleResult
+from .totals import running_total
 from ..text.read import Article
 from ..models.daily import (
     ActorRole, ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
@@ -251,7 +252,8 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     the same toll). Reports with no place stay apart: nothing says they are the same incident. A
     part of a toll ("three children among the dead") joins the toll its article gave before it. A
     report with no number ("dozens were killed", "civilians were killed") makes no row: a row is a
-    toll, and it has none to give; it stays in its article's brief.
+    toll, and it has none to give; it stays in its article's brief. Nor does a running total ("1,600
+    deaths in the first six months"): a row is one incident's toll.
     """
     dates = {aid: b.dateline.date if b.dateline else None for aid, b in briefs.items()}
     groups: list[list[TollReport]] = []
@@ -259,7 +261,7 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     for aid, b in briefs.items():
         linked = {i: c for c in b.casualty_conflicts for i in c.reports}
         for i, c in enumerate(b.casualties):
-            if c.killed is None and c.wounded is None:
+            if (c.killed is None and c.wounded is None) or running_total(c):
                 continue
             report = TollReport(article=aid, **c.model_dump(exclude={"evidence"}),
                                 evidence=_cite_all((aid, ev) for ev in c.evidence))
