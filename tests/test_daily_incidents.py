@@ -105,3 +105,17 @@ def test_a_running_total_after_the_figure_makes_no_row():
     ranked = brief(toll(12, "More than 12 people were killed, the deadliest attack this year.", victims="unknown"))
     other = brief(toll(2, "Two guards died, and 40 others have died in the city this year."))
     assert [r.headline_killed for r in merge_casualties({1: ranked, 2: other})] == [12, 2]  # a rank; 40's period
+
+
+def test_victims_the_brief_left_unknown_are_read_from_the_words_set_off_after_the_figure():
+    def victims(quote: str, **kw) -> str:
+        (row,) = merge_casualties({1: brief(toll(kw.pop("killed", 6), quote, victims="unknown", **kw))})
+        return row.victims
+
+    assert victims("Six people, both villagers and policemen, died when the shell hit.") == "mixed"
+    assert victims("The mortar wounded 9 people, all of them soldiers, the army said.", killed=None,
+                   wounded=9) == "combatants"
+    assert victims("Gunmen killed six people at a checkpoint manned by troops.") == "unknown"  # not the victims
+    assert victims("Six people, including two children, were killed.") == "unknown"  # a part, with its own figure
+    known = brief(toll(6, "Six people, both villagers and policemen, died.", victims="civilians"))
+    assert merge_casualties({1: known})[0].victims == "civilians"  # the brief's reading stands

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from ..llm import prompts
 from .results import ArticleResult
 from .totals import running_total
+from .victims import victims_of
 from ..text.read import Article
 from ..models.daily import (
     ActorRole, ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
@@ -263,7 +264,7 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
         for i, c in enumerate(b.casualties):
             if (c.killed is None and c.wounded is None) or running_total(c):
                 continue
-            report = TollReport(article=aid, **c.model_dump(exclude={"evidence"}),
+            report = TollReport(article=aid, **c.model_dump(exclude={"evidence", "victims"}), victims=victims_of(c),
                                 evidence=_cite_all((aid, ev) for ev in c.evidence))
             group = None
             if i in linked:  # the article says these reports are one incident
