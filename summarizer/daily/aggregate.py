@@ -1,7 +1,9 @@
 """Merge one day's briefs into a `DailyBrief`, by program: the model does no counting or merging.
 
 - Actors: the same actor under different names ("Russia", "Moscow", "the Kremlin") is merged by a
-  small alias table of capitals and government metonyms plus fuzzy matching; the variants are kept.
+  small alias table of capitals and government metonyms, initialisms ("U.N") and fuzzy matching; the
+  variants are kept. News outlets are left out, documents name their authors, and a role the article
+  does not give the actor is dropped (actors.py).
 - Bases and assets: de-duplicated by name, ignoring "air base"-style words and small spelling
   differences ("Al Asad" / "Al Assad").
 - Casualties: reports with a number are rolled up per incident: within an article by its chain of
@@ -23,7 +25,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..llm import prompts
-from . import chain
+from . import actors, chain
 from .results import ArticleResult
 from .totals import running_total
 from .victims import victims_of
@@ -150,10 +152,28 @@ def _display(g: _Group, aliases: bool = False) -> str:
 
 
 def merge_actors(briefs: dict[int, Brief]) -> list[MergedActor]:
-    groups = _group(((aid, a) for aid, b in briefs.items() for a in b.actors), actor_key)
+    """The day's actors (outlets left out, documents named by their authors, roles that are another's
+    dropped: actors.py), one per actor under all its names, initialisms included ("U.N")."""
+    shown = ((aid, k) for aid, b in briefs.items() for a in b.actors if (k := actors.kept(a)) is not None)
+    groups = _join_initialisms(_group(shown, actor_key))
     return [MergedActor(name=_display(g, aliases=True), variants=g.names(), kind=g.most("kind"),
                         roles=_roles(g), articles=g.articles(), evidence=g.evidence())
             for g in groups]
+
+
+def _join_initialisms(groups: list[_Group]) -> list[_Group]:
+    """Each group named by an initialism ("un") joined to the group whose name it abbreviates ("united
+    nations"); a person's initials are no one's name."""
+    out: list[_Group] = []
+    for g in sorted(groups, key=lambda g: min(len(k.split()) for k in g.keys), reverse=True):
+        whole = next((o for o in out if "official" not in (g.most("kind"), o.most("kind")) and any(
+            actors.abbreviates(k, long) for k in g.keys for long in o.keys)), None)
+        if whole is None:
+            out.append(g)
+        else:
+            whole.keys |= g.keys
+            whole.members += g.members
+    return sorted(out, key=lambda g: (-len(g.articles()), groups.index(g)))
 
 
 def _roles(g: _Group) -> list[ActorRole]:
