@@ -336,7 +336,7 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
 def _places_clash(a: str | None, b: str | None) -> bool:
     """Two places that cannot be one: both named, neither a country, not the same place."""
     ka, kb = place_key(a), place_key(b)
-    return bool(ka and kb) and not chain.is_country(a, ka) and not chain.is_country(b, kb) and not similar(ka, kb)
+    return bool(ka and kb) and not chain.is_country(ka) and not chain.is_country(kb) and not similar(ka, kb)
 
 
 def _by_agrees(c: Casualty, r: TollReport) -> bool:
@@ -358,7 +358,7 @@ def _in_chain(c: Casualty, aid: int, mine: list[list[TollReport]],
     for g in told:
         if not all(_by_agrees(c, r) for r in g):
             continue
-        here = not c.location or chain.is_country(c.location, place_key(c.location)) or chain.refers_back(c) or any(
+        here = not c.location or chain.is_country(place_key(c.location)) or chain.refers_back(c) or any(
             _same_place(c.location, r.location) or name_key(c.location) == name_key(r.location) for r in g)
         if here and chain.complements(c, g):
             return g, False
@@ -386,7 +386,7 @@ def _place(reports: list[TollReport], lead: str | None) -> str | None:
     """Where the incident happened: its own reports' most specific place (a town over a country),
     else the place its article's chain gave before it, else where a part of it was counted."""
     own = [p for p in (*(r.location for r in reports if not r.part_of_larger_figure), lead) if p]
-    specific = [p for p in own if not chain.is_country(p, place_key(p))]
+    specific = [p for p in own if not chain.is_country(place_key(p))]
     return next(iter(specific or own), None) or next((r.location for r in reports if r.location), None)
 
 

@@ -50,9 +50,9 @@ def refers_back(c: Casualty) -> bool:
     return not introduces_event(c) and any(_DEFINITE.search(q) for q in _quotes(c))
 
 
-def is_country(place: str | None, key: str) -> bool:
-    """A state's name: it places a toll in a country, not at one place."""
-    return bool(place) and key in L.STATES
+def is_country(key: str) -> bool:
+    """A state's name (as aggregate.place_key writes it): it places a toll in a country, not at one place."""
+    return key in L.STATES
 
 
 _HARMS = ("killed", "wounded")
