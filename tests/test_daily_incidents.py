@@ -94,3 +94,65 @@ def test_a_narrative_figure_of_another_article_moves_the_citation_there():
     assert [(k.text, k.cites, k.note) for k in kept] == [
         ("25 civilians were killed in Aleppo.", [2], "cited [1], where a figure of it is not; it is in [2]")]
     assert [r.text for r in rejected] == ["In all 44 civilians were killed in Aleppo."]
+
+
+def test_a_running_total_after_the_figure_makes_no_row():
+    b = brief(toll(3, "A car bomb killed three soldiers near Tikrit on Sunday.", location="Tikrit"),
+              toll(900, "The ministry says more than 900 civilians have died in the province in the past "
+                        "eight months.", victims="civilians", location="Salahuddin"),
+              toll(450, "It put the toll of the deaths the insurgency has caused at 450.", location="Salahuddin"))
+    assert [r.headline_killed for r in merge_casualties({1: b})] == [3, 450]  # "at 450" is no period
+    ranked = brief(toll(12, "More than 12 people were killed, the deadliest attack this year.", victims="unknown"))
+    other = brief(toll(2, "Two guards died, and 40 others have died in the city this year."))
+    assert [r.headline_killed for r in merge_casualties({1: ranked, 2: other})] == [12, 2]  # a rank; 40's period
+
+
+def test_victims_the_brief_left_unknown_are_read_from_the_words_set_off_after_the_figure():
+    def victims(quote: str, **kw) -> str:
+        (row,) = merge_casualties({1: brief(toll(kw.pop("killed", 6), quote, victims="unknown", **kw))})
+        return row.victims
+
+    assert victims("Six people, both villagers and policemen, died when the shell hit.") == "mixed"
+    assert victims("The mortar wounded 9 people, all of them soldiers, the army said.", killed=None,
+                   wounded=9) == "combatants"
+    assert victims("Gunmen killed six people at a checkpoint manned by troops.") == "unknown"  # not the victims
+    assert victims("Six people, including two children, were killed.") == "unknown"  # a part, with its own figure
+    known = brief(toll(6, "Six people, both villagers and policemen, died.", victims="civilians"))
+    assert merge_casualties({1: known})[0].victims == "civilians"  # the brief's reading stands
+
+
+def test_one_articles_chain_of_sentences_makes_one_incident_with_its_repeats_harms_and_parts():
+    b = brief(toll(5, "Bomb Kills 5 in Iraq", victims="unknown", location="Iraq"),
+              toll(5, "A car bomb killed at least five people in Baquba on Friday, police said.", victims="unknown",
+                   qualifier="at least", location="Baquba", reported_by="police"),
+              toll(2, "Two policemen were among those who died in the blast.", part_of_larger_figure=True),
+              toll(None, "Twenty people were wounded, a hospital official said.", wounded=20, victims="unknown",
+                   reported_by="a hospital official"),
+              toll(3, "Three traders had died in the attack, shop owners said.", victims="civilians",
+                   reported_by="shop owners"),
+              toll(None, "Four soldiers and one medic were hurt by the explosion and flown to Balad.", wounded=4,
+                   location="Balad"),
+              toll(None, "Four soldiers and one medic were hurt by the explosion and flown to Balad.", wounded=1,
+                   victims="unknown", location="Balad"))
+    (row,) = merge_casualties({1: b})
+    assert (row.location, row.headline_killed, row.headline_wounded, row.victims) == ("Baquba", 5, 20, "mixed")
+    assert not row.conflict and [r.part_of_larger_figure for r in row.reports] == [False] * 2 + [True] + [False] + [True] * 3
+
+
+def test_a_figure_that_opens_or_recalls_another_incident_stays_apart_from_the_chain():
+    b = brief(toll(4, "A rocket killed four soldiers in Hama on Monday.", location="Hama"),
+              toll(None, "Meanwhile, a roadside bomb wounded seven people near Homs.", wounded=7, victims="unknown"),
+              toll(2, "The raid followed an ambush in Idlib that killed two soldiers.", location="Idlib"),
+              toll(None, "A dozen were wounded in the ambush.", wounded=12))
+    rows = merge_casualties({1: b})
+    assert [(r.location, r.headline_killed, r.headline_wounded) for r in rows] == [
+        ("Hama", 4, None), (None, None, 7), ("Idlib", 2, 12)]
+
+
+def test_a_numberless_lead_places_the_figures_that_follow_it():
+    b = brief(toll(None, "Rebels overran an army post in Daraa province, killing dozens of soldiers.",
+                   qualifier="at least", location="Daraa province"),
+              toll(30, "The rebels say 30 soldiers were killed in the fighting.", reported_by="the rebels"),
+              toll(3, "Meanwhile, an explosion killed 3 people at a market.", victims="unknown"))
+    rows = merge_casualties({1: b})
+    assert [(r.location, r.headline_killed) for r in rows] == [("Daraa province", 30), (None, 3)]

@@ -273,3 +273,31 @@ def test_a_title_case_headline_gives_no_named_actors():
     text = "US Airstrike in Somalia Kills 5 Militants\n\nU.S. Africa Command said the strike killed five militants."
     names = [a.name for a in named_actors(text, sentence_spans(text))]
     assert "U.S. Africa Command" in names and not any("Kills" in n or "Airstrike" in n for n in names)
+
+
+def _actors(*names_roles_quotes: tuple[str, str, str], kind: str = "organization") -> Brief:
+    return Brief(headline="h", summary="s", meta=meta("x"), actors=[
+        Actor(name=n, kind=kind, role=r, evidence=[Evidence(quote=q, start=0, end=len(q))] if q else [])
+        for n, r, q in names_roles_quotes])
+
+
+def test_outlets_are_no_actors_documents_name_their_authors_and_initialisms_join_their_names():
+    named = "named in the article"
+    one = _actors(("Reuters", named, ""), ("Kabul News", named, ""), ("ECOWAS Communique", named, ""),
+                  ("U.N.", named, ""), ("Arab League", "condemned the raid", ""))
+    two = _actors(("United Nations", "sent envoys", ""), ("ECOWAS", "met in Abuja", ""), ("A.L", named, ""))
+    merged = {a.name: a for a in merge_actors({1: one, 2: two})}
+    assert set(merged) == {"United Nations", "ECOWAS", "Arab League"}
+    assert merged["United Nations"].articles == [1, 2] and merged["United Nations"].variants == ["United Nations", "U.N."]
+    assert merged["ECOWAS"].articles == [1, 2]
+    people = {a.name for a in merge_actors({1: _actors(("Ali Noor", named, ""), ("AN", named, ""), kind="official")})}
+    assert people == {"Ali Noor", "AN"}  # a person's initials are no one's name
+
+
+def test_a_role_is_dropped_where_the_actor_is_only_named_after_its_verb():
+    quote = "Drones have killed six Nasr Front fighters near Marib, the coalition said."
+    b = _actors(("Nasr Front", "killed fighters", quote), ("coalition", "killed fighters", "The coalition killed six fighters."),
+                ("Hill Brigade", "killed by drones", "Drones killed the Hill Brigade commander."), kind="armed group")
+    roles = {a.name: [r.role for r in a.roles] for a in merge_actors({1: b})}
+    assert roles["Nasr Front"] == ["named in the article"]  # what was done to it, not what it did
+    assert roles["coalition"] == ["killed fighters"] and roles["Hill Brigade"] == ["killed by drones"]

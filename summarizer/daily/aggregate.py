@@ -1,12 +1,16 @@
 """Merge one day's briefs into a `DailyBrief`, by program: the model does no counting or merging.
 
 - Actors: the same actor under different names ("Russia", "Moscow", "the Kremlin") is merged by a
-  small alias table of capitals and government metonyms plus fuzzy matching; the variants are kept.
+  small alias table of capitals and government metonyms, initialisms ("U.N") and fuzzy matching; the
+  variants are kept. News outlets are left out, documents name their authors, and a role the article
+  does not give the actor is dropped (actors.py).
 - Bases and assets: de-duplicated by name, ignoring "air base"-style words and small spelling
   differences ("Al Asad" / "Al Assad").
-- Casualties: reports with a number are rolled up per incident and place; every source's figure is
-  shown, and disagreeing figures are flagged with the most conservative (lowest) as the headline, as
-  `verify.find_conflicts` does within one article.
+- Casualties: reports with a number are rolled up per incident: within an article by its chain of
+  sentences (chain.py), across articles by place and date; every source's figure is shown, and
+  disagreeing figures are flagged with the most conservative (lowest) as the headline, as
+  `verify.find_conflicts` does within one article. Running totals make no row (totals.py); victims
+  the brief left unknown are read from the figure's own words where they say (victims.py).
 - Open questions: near-duplicates merged.
 """
 
@@ -21,7 +25,10 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..llm import prompts
+from . import actors, chain
 from .results import ArticleResult
+from .totals import running_total
+from .victims import victims_of
 from ..text.read import Article
 from ..models.daily import (
     ActorRole, ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
@@ -145,10 +152,28 @@ def _display(g: _Group, aliases: bool = False) -> str:
 
 
 def merge_actors(briefs: dict[int, Brief]) -> list[MergedActor]:
-    groups = _group(((aid, a) for aid, b in briefs.items() for a in b.actors), actor_key)
+    """The day's actors (outlets left out, documents named by their authors, roles that are another's
+    dropped: actors.py), one per actor under all its names, initialisms included ("U.N")."""
+    shown = ((aid, k) for aid, b in briefs.items() for a in b.actors if (k := actors.kept(a)) is not None)
+    groups = _join_initialisms(_group(shown, actor_key))
     return [MergedActor(name=_display(g, aliases=True), variants=g.names(), kind=g.most("kind"),
                         roles=_roles(g), articles=g.articles(), evidence=g.evidence())
             for g in groups]
+
+
+def _join_initialisms(groups: list[_Group]) -> list[_Group]:
+    """Each group named by an initialism ("un") joined to the group whose name it abbreviates ("united
+    nations"); a person's initials are no one's name."""
+    out: list[_Group] = []
+    for g in sorted(groups, key=lambda g: min(len(k.split()) for k in g.keys), reverse=True):
+        whole = next((o for o in out if "official" not in (g.most("kind"), o.most("kind")) and any(
+            actors.abbreviates(k, long) for k in g.keys for long in o.keys)), None)
+        if whole is None:
+            out.append(g)
+        else:
+            whole.keys |= g.keys
+            whole.members += g.members
+    return sorted(out, key=lambda g: (-len(g.articles()), groups.index(g)))
 
 
 def _roles(g: _Group) -> list[ActorRole]:
@@ -245,31 +270,46 @@ def figure_text(r: TollReport | Casualty) -> str:
 def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     """Reports grouped by incident and place across articles.
 
-    Two reports are one incident when the article itself flagged them as conflicting, or when they
-    come from different articles, name the same place (fuzzily), neither victims nor perpetrator
-    differ, and the articles' dates agree (or one is not known, or they are a day apart and give
-    the same toll). Reports with no place stay apart: nothing says they are the same incident. A
-    part of a toll ("three children among the dead") joins the toll its article gave before it. A
-    report with no number ("dozens were killed", "civilians were killed") makes no row: a row is a
-    toll, and it has none to give; it stays in its article's brief.
+    Within an article, a figure joins the incident its article flagged it as conflicting with, or
+    the one the article's chain of sentences is telling (chain.py): a repeat of one of its figures
+    (headline and body), the harm it has no figure for ("more than a dozen were wounded" after "four
+    killed"), or a part of its toll ("three civilians" of "four people"), unless the sentence opens
+    another incident ("Meanwhile, ..."). Other figures of one article are different incidents.
+    Across articles, two reports are one incident when they name the same place (fuzzily, more than
+    a country), neither victims nor perpetrator differ, and the articles' dates agree (or one is not
+    known, or they are a day apart and give the same toll). A report with no number ("dozens were
+    killed") or a running total ("1,600 deaths in the first six months") makes no row: a row is one
+    incident's toll; it stays in its article's brief. A numberless lead still places the figures
+    that follow it ("attacked a base in Somalia, killing dozens ... 60 troops were killed in the
+    clashes").
     """
     dates = {aid: b.dateline.date if b.dateline else None for aid, b in briefs.items()}
     groups: list[list[TollReport]] = []
+    lead_places: dict[int, str] = {}  # id(group) -> the place its article's chain was at when it began
     placed: dict[tuple[int, int], list[TollReport]] = {}  # (article, casualty index) -> its group
     for aid, b in briefs.items():
         linked = {i: c for c in b.casualty_conflicts for i in c.reports}
+        mine: list[list[TollReport]] = []  # this article's incidents, in order
+        last: list[TollReport] | None = None  # the incident the article's previous figure joined
+        lead: str | None = None  # where the article's chain is, numberless reports included
         for i, c in enumerate(b.casualties):
-            if c.killed is None and c.wounded is None:
+            fresh = chain.new_event(c)
+            if fresh:
+                last, lead = None, None
+            lead = c.location or lead
+            if (c.killed is None and c.wounded is None) or running_total(c):
                 continue
-            report = TollReport(article=aid, **c.model_dump(exclude={"evidence"}),
+            report = TollReport(article=aid, **c.model_dump(exclude={"evidence", "victims"}), victims=victims_of(c),
                                 evidence=_cite_all((aid, ev) for ev in c.evidence))
-            group = None
+            group, part = None, False
             if i in linked:  # the article says these reports are one incident
                 group = next((placed[(aid, j)] for j in linked[i].reports if (aid, j) in placed), None)
             if group is None and c.part_of_larger_figure:
                 # "three children among the dead": a part of a toll this article gave before it
                 group = next((placed[(aid, j)] for j in range(i - 1, -1, -1) if (aid, j) in placed
                               and _part_of(c, b.casualties[j])), None)
+            if group is None and not fresh:
+                group, part = _in_chain(c, aid, mine, last)
             if group is None and c.location:
                 # one article's figures that it did not link are different incidents, unless one is
                 # a part of the other ("including three children"): "Afghanistan" on a crash, an
@@ -281,9 +321,50 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
             if group is None:
                 group = []
                 groups.append(group)
+                if lead and not c.location and not chain.introduces_event(c):
+                    lead_places[id(group)] = lead
+            if part:
+                report = report.model_copy(update={"part_of_larger_figure": True})
             group.append(report)
             placed[(aid, i)] = group
-    return [_incident(g) for g in groups]
+            if not any(g is group for g in mine):
+                mine.append(group)
+            last = group
+    return [_incident(g, lead_places.get(id(g))) for g in groups]
+
+
+def _places_clash(a: str | None, b: str | None) -> bool:
+    """Two places that cannot be one: both named, neither a country, not the same place."""
+    ka, kb = place_key(a), place_key(b)
+    return bool(ka and kb) and not chain.is_country(ka) and not chain.is_country(kb) and not similar(ka, kb)
+
+
+def _by_agrees(c: Casualty, r: TollReport) -> bool:
+    return not c.perpetrator or not r.perpetrator or similar(actor_key(c.perpetrator), actor_key(r.perpetrator))
+
+
+def _in_chain(c: Casualty, aid: int, mine: list[list[TollReport]],
+              last: list[TollReport] | None) -> tuple[list[TollReport] | None, bool]:
+    """The article's incident this figure belongs to by the article's chain, and whether as a part."""
+    for g in reversed(mine):  # a figure repeated (headline and body): the incident that has it
+        same = [r for r in g if r.article == aid and _same_toll(c, r) and _fits(c, r)]
+        if same and not any(_places_clash(c.location, r.location) for r in g):
+            return g, all(r.part_of_larger_figure for r in same)
+    # the incident the previous figure told; a sentence pointing back ("wounded by the explosion")
+    # past a recalled other incident may mean an earlier one of the article
+    told = [last] if last is not None else []
+    if chain.refers_back(c):
+        told += [g for g in reversed(mine) if g is not last]
+    for g in told:
+        if not all(_by_agrees(c, r) for r in g):
+            continue
+        here = not c.location or chain.is_country(place_key(c.location)) or chain.refers_back(c) or any(
+            _same_place(c.location, r.location) or name_key(c.location) == name_key(r.location) for r in g)
+        if here and chain.complements(c, g):
+            return g, False
+        if here and chain.part_of(c, aid, g):
+            return g, True
+    return None, False
 
 
 def _part_of(part: Casualty, whole: Casualty) -> bool:
@@ -301,7 +382,15 @@ def _victims(reports: list[TollReport]) -> str:
     return "mixed" if len(kinds) > 1 else next(iter(kinds), "unknown")
 
 
-def _incident(reports: list[TollReport]) -> Incident:
+def _place(reports: list[TollReport], lead: str | None) -> str | None:
+    """Where the incident happened: its own reports' most specific place (a town over a country),
+    else the place its article's chain gave before it, else where a part of it was counted."""
+    own = [p for p in (*(r.location for r in reports if not r.part_of_larger_figure), lead) if p]
+    specific = [p for p in own if not chain.is_country(place_key(p))]
+    return next(iter(specific or own), None) or next((r.location for r in reports if r.location), None)
+
+
+def _incident(reports: list[TollReport], lead: str | None = None) -> Incident:
     credible = [r for r in reports if not r.part_of_larger_figure] or reports
     killed = sorted({r.killed for r in credible if r.killed is not None})
     wounded = sorted({r.wounded for r in credible if r.wounded is not None})
@@ -309,7 +398,7 @@ def _incident(reports: list[TollReport]) -> Incident:
     note = None
     if conflict:
         note = "; ".join(f"{r.reported_by or 'the article'} [{r.article}]: {figure_text(r)}" for r in credible)
-    return Incident(location=next((r.location for r in reports if r.location), None), victims=_victims(reports),
+    return Incident(location=_place(reports, lead), victims=_victims(reports),
                     headline_killed=killed[0] if killed else None,
                     headline_wounded=wounded[0] if wounded else None,
                     conflict=conflict, note=note, articles=sorted({r.article for r in reports}),
