@@ -90,3 +90,19 @@ def test_figures_are_marked_in_the_article_every_pass_shares_and_marks_never_rea
     assert "The numbers marked [#1] to [#2] in the ARTICLE." in figures["messages"][-1]["content"]
     assert "[#" not in brief.model_dump_json()
     assert [a.name for a in brief.actors if a.name.startswith("police")] == ["police"]
+
+
+def test_a_summary_sentence_cut_at_the_length_limit_is_dropped_and_the_finished_ones_stand():
+    from summarizer.llm.extract import SUMMARY_CHARS, OverviewAnswer, SummaryAnswer
+    from summarizer.verify.prose import check_prose
+    from summarizer.verify.verified import Verified
+
+    for answer in (OverviewAnswer, SummaryAnswer):  # the grammar stops the summary at the limit
+        assert answer.model_json_schema()["properties"]["summary"]["maxLength"] == SUMMARY_CHARS
+    out = Verified()
+    _, summary = check_prose(None, "Gunmen attacked a market in Dogo. Police said the attackers fled toward the",
+                             TITLED, [], out)
+    assert summary == "Gunmen attacked a market in Dogo."
+    assert [r.reason for r in out.rejected] == ["an unfinished sentence, cut at the length limit"]
+    _, summary = check_prose(None, "Gunmen attacked a market in Dogo", TITLED, [], Verified())
+    assert summary == "Gunmen attacked a market in Dogo"  # the only sentence stays, finished or not

@@ -44,11 +44,16 @@ _OVERVIEW_FIELDS: dict[str, Any] = {
     "headline": (str, Brief.model_fields["headline"]),
     "summary": (str, Brief.model_fields["summary"]),
 }
+# The overview pass's summary: asked for two sentences, a small model writes on to the field's limit;
+# the grammar stops it at about two (a sentence cut there is dropped: verify/prose.check_prose).
+SUMMARY_CHARS = 320
+_PASS_SUMMARY = (str, Field(max_length=SUMMARY_CHARS, description="2 short sentences, bottom line up front."))
 # The dateline is read from the text by the program (dateline.py); only single mode asks for it.
-OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"], extra=_OVERVIEW_FIELDS,
+OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"],
+                               extra={**_OVERVIEW_FIELDS, "summary": _PASS_SUMMARY},
                                at_least={"open_questions": 1}, at_most=PASS_LIMITS)
 # for an article with its own headline (grounding.stated_headline): the model need not write one
-SummaryAnswer = section_draft("SummaryAnswer", ["open_questions"], extra={"summary": _OVERVIEW_FIELDS["summary"]},
+SummaryAnswer = section_draft("SummaryAnswer", ["open_questions"], extra={"summary": _PASS_SUMMARY},
                               at_least={"open_questions": 1}, at_most=PASS_LIMITS)
 SingleAnswer = section_draft(
     "SingleAnswer",

@@ -211,7 +211,7 @@ DRAFTS: dict[str, type[BaseModel]] = {
 FigureLabel = create_model(
     "FigureLabel",
     __config__=ConfigDict(extra="ignore"),
-    figure=(str, Field(max_length=40, description="The number in brackets, copied.", examples=["12"])),
+    figure=(str, Field(max_length=40, description="The number, copied.", examples=["12"])),
     # a word it copies: a small model copies far more reliably than it classifies; the program reads
     # the word and checks it against the parser's reading
     happened=(str, Field(max_length=30, description="The word of the sentence that says what happened to "

@@ -30,7 +30,11 @@ def check_prose(headline: str | None, summary: str, text: str, casualties: list[
         return unverified_figure(sentence, verified, in_article)
 
     kept: list[str] = []
-    for s in sentences(summary):
+    said = sentences(summary)
+    if len(said) > 1 and not said[-1].rstrip("\"'”’)").endswith((".", "!", "?")):
+        # cut at the pass's length limit (extract.SUMMARY_CHARS) mid-sentence: the finished ones stand
+        out.reject("summary", {"sentence": said.pop()}, "an unfinished sentence, cut at the length limit")
+    for s in said:
         reason = ok(s)
         if reason:
             out.reject("summary", {"sentence": s}, reason)
