@@ -156,7 +156,7 @@ class Tally:
         return r
 
 
-def score_sentences(split: str) -> dict[str, Any]:
+def score_sentences(split: str, show: bool = False) -> dict[str, Any]:
     from summarizer.figures.candidates import read_figures
     from summarizer.text.grounding import sentence_spans
 
@@ -167,7 +167,12 @@ def score_sentences(split: str) -> dict[str, Any]:
         figs = read_figures(text, sentence_spans(text)).figures
         pred = [(f.field, f.mention.value, f.source) for f in figs
                 if f.field in FIELDS and f.mention.value is not None]
+        before = t.c.copy()
         t.figures(pred, r["figures"], r.get("tags", []))
+        if show and (t.misses or t.c["tp"] - before["tp"] != len(pred) or t.c["tp"] - before["tp"] != t.c["gold"] - before["gold"]):
+            gold = [(g["field"], g.get("value"), g.get("reported_by")) for g in r["figures"] if g["field"] in FIELDS]
+            print(f"{r['id']}: {text}\n  gold {gold}\n  parse {pred}", file=sys.stderr)
+        t.misses.clear()
     return {"split": split, "sentences": len(rows), **t.report()}
 
 
@@ -426,7 +431,7 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test"), required=True)
     ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
     ap.add_argument("--limit", type=int, help="only the first N articles of the split")
-    ap.add_argument("--show", action="store_true", help="parse: print each source missed (dev only)")
+    ap.add_argument("--show", action="store_true", help="sentences, parse: print each figure or source missed (dev only)")
     ap.add_argument("--base-url")
     ap.add_argument("--model")
     args = ap.parse_args()
@@ -441,7 +446,7 @@ def main() -> None:
         print(speed_table(args.split, cache_dir() / "llama-server.log"))
         return
     if args.what == "sentences":
-        print(json.dumps(score_sentences(args.split), indent=1))
+        print(json.dumps(score_sentences(args.split, show=args.show and args.split == "dev"), indent=1))
         return
     if args.what == "parse":
         print(json.dumps(score_parse(args.split, show=args.show and args.split == "dev"), indent=1))
