@@ -110,15 +110,32 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
             if before:
                 return before
             continue
-        s = subj[0]
-        if s.pos_ == "PRON":  # the last named speaker, else the last named person or organisation
-            kind = "person" if s.lower_ in ("he", "she") else "org"
-            return last.get(f"speaking {kind}") or last.get(kind)
-        if lemma(s) in L.REPORT_NOUNS:  # "a statement from the army said", "the ministry's figures show"
-            return _owner(s) or _name_of(s)
-        named = _named_before(s, last)
-        return named[1] if named else _name_of(s)
+        return _subject_name(subj[0], last)
     return None
+
+
+def _subject_name(s: "Token", last: dict[str, str]) -> str | None:
+    """The source a reporting verb's subject names: a pronoun's speaker, a statement's owner, a
+    witness named earlier, or the subject's own words."""
+    if s.pos_ == "PRON":
+        return _pronoun_speaker(s, last)
+    if lemma(s) in L.REPORT_NOUNS:  # "a statement from the army said", "the ministry's figures show"
+        return _owner(s) or _name_of(s)
+    named = _named_before(s, last)
+    return named[1] if named else _name_of(s)
+
+
+def _pronoun_speaker(s: "Token", last: dict[str, str]) -> str | None:
+    """Whom 'he', 'it' or 'they' that reports stands for: the latest speaker of its kind (a person;
+    an organisation; a group or an organisation), else the last person or organisation named."""
+    if s.lower_ in ("he", "she"):
+        return last.get("speaking person") or last.get("person")
+    if s.lower_ == "it":
+        return last.get("speaking org") or last.get("org")
+    if s.lower_ == "they":  # "the Taliban ... they said" as well as "police ... they said"
+        latest = [k for k in last if k in ("speaking group", "speaking org")]
+        return last[latest[-1]] if latest else last.get("org")
+    return None  # "we", "I": the quotation's speaker, read from the quotation (quotes.py)
 
 
 def _owner(n: "Token") -> str | None:
@@ -197,11 +214,12 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
     and organisation named, the last of each that was the subject of a reporting verb (a pronoun that
     reports more often continues a speaker than names the person last mentioned, often a victim), and
     the last named with each title or description ('called person witness')."""
+    named_subjects: set[int] = set()
     for e in sent.ents:
         kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
-        if kind is None:
+        if kind is None or _addressee(e.root):
             continue
-        last[kind] = e.text
+        _put(last, kind, e.text)
         words = _role_words(e)
         name = [t for t in e if t not in words and t.dep_ != "det"]  # "Karim Ahmadi" of "Eyewitness Karim Ahmadi"
         for word in {lemma(w) for w in words} if name else ():
@@ -213,12 +231,41 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
             t = t.head
         if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS or \
                 any(lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
-            last[f"speaking {kind}"] = e.text
-    for t in sent:  # "The witness said ...": that witness speaks now
-        if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS:
-            named = _named_before(t, last)
-            if named:
-                last[f"speaking {named[0]}"] = named[1]
+            _put(last, f"speaking {kind}", e.text)
+            if kind == "person":
+                named_subjects.add(t.i)
+    for t in sent:  # "The witness said ...", "Police said ...": who speaks now, named or not
+        if t.dep_ != "nsubj" or lemma(t.head) not in L.REPORT_VERBS or t.pos_ not in ("NOUN", "PROPN") \
+                or t.i in named_subjects:  # "a spokesman, Bryan Purtell, said": the name stands
+            continue
+        named = _named_before(t, last)
+        if named:
+            _put(last, f"speaking {named[0]}", named[1])
+        elif t.ent_type_ not in ("PERSON", "ORG") and not _place(t) and not _dateline_word(t, sent):
+            _put(last, f"speaking {_speaker_kind(t)}", _subject_name(t, last) or t.text)
+
+
+def _put(last: dict[str, str], key: str, name: str) -> None:
+    # moved to the end: which of two kinds spoke last is read from the order ("they" in _pronoun_speaker)
+    last.pop(key, None)
+    last[key] = name
+
+
+def _speaker_kind(t: "Token") -> str:
+    """What pronoun would continue an unnamed speaker: 'he' a person ('a police officer'), 'they' a
+    group ('police', 'residents'), 'it' an organisation ('the ministry', 'the army')."""
+    if t.tag_ in ("NNS", "NNPS") or t.morph.get("Number") == ["Plur"]:
+        return "group"
+    return "person" if person_noun(t) else "org"
+
+
+def _addressee(t: "Token") -> bool:
+    """The one told, not a speaker: 'told VOA', 'said to Reuters'."""
+    while t.dep_ == "compound" and t.head != t:
+        t = t.head
+    if t.dep_ in ("dobj", "dative") and lemma(t.head) in L.REPORT_VERBS:
+        return True
+    return t.dep_ == "pobj" and lemma(t.head) == "to" and lemma(t.head.head) in L.REPORT_VERBS
 
 
 def _place(t: "Token") -> bool:
