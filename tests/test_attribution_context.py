@@ -36,3 +36,31 @@ def sources(text: str) -> list[tuple[int, str | None]]:
 ])
 def test_a_pronoun_that_reports_continues_the_last_speaker_of_its_kind(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the quotation closes in a later sentence that names its speaker
+    ("\u201cTwelve people died in the explosion. Thirty more were wounded,\u201d said Ahmed Ali, the district "
+     "governor.", [(12, "Ahmed Ali"), (30, "Ahmed Ali")]),
+    # the quotation opens after its speaker
+    ("The governor said: \u201cThe bomb went off at noon. Twelve people died.\u201d", [(12, "governor")]),
+    # straight quotation marks, and a quotation that runs over into the next paragraph
+    ('The governor said: "The bomb went off at noon.\n"Twelve people died and 20 were hurt."',
+     [(12, "governor"), (20, "governor")]),
+    # a quotation with no speaker of its own right after another continues its speaker
+    ("\u201cTwelve people died,\u201d the governor said. \u201cAnother 20 were wounded in the blast.\u201d",
+     [(12, "governor"), (20, "governor")]),
+])
+def test_a_quotation_over_several_sentences_has_one_speaker(text, expected):
+    assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # narration between a quotation and the figure: the article's own words
+    ("\u201cThe gate was closed,\u201d the governor said. Twelve people died in the blast.", [(12, None)]),
+    ("Police said the attackers fled. Twelve people were killed in the blast.", [(12, None)]),
+    ("The army said it killed 20 militants. Separately, a roadside bomb killed three civilians.",
+     [(20, "army"), (3, None)]),
+])
+def test_a_figure_the_article_states_itself_has_no_source(text, expected):
+    assert sources(text) == expected

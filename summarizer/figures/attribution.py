@@ -12,6 +12,8 @@ from . import lexicon as L
 from .slots import children, lemma, passive, person_noun
 
 if TYPE_CHECKING:
+    from typing import Callable
+
     from spacy.tokens import Span, Token
 
 
@@ -65,10 +67,15 @@ def _dateline_word(t: "Token", sent: "Span") -> bool:
         all(w.text.isupper() or w.is_punct for w in sent.doc[sent.start:t.i + 1])
 
 
-def headline_source(sentence: str) -> str | None:
-    """'Afghan Officials: NATO Air Strike Kills 11': a headline names its source before a colon."""
+def headline_source(sentence: str, sent: "Span") -> str | None:
+    """'Afghan Officials: NATO Air Strike Kills 11': a headline names its source before a colon (a
+    name with no verb; 'The governor said: ...' is a sentence that introduces a quotation)."""
     m = re.match(r"\s*([A-Z][^:]{1,40}):\s+\S", sentence)
-    return m.group(1).strip() if m and not re.search(r"\d", m.group(1)) else None
+    if not m or re.search(r"\d", m.group(1)):
+        return None
+    if any(t.pos_ in ("VERB", "AUX") for t in sent if t.idx < m.end(1)):
+        return None
+    return m.group(1).strip()
 
 
 def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
@@ -111,6 +118,18 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
                 return before
             continue
         return _subject_name(subj[0], last)
+    return None
+
+
+def quote_speaker(sent: "Span", quoted: "Callable[[Token], bool]", last: dict[str, str]) -> str | None:
+    """Who speaks a quotation, as a sentence that holds part of it says outside the marks ('..., he
+    said', 'said Ahmed Ali', 'The governor said: "...'); None where it names no one."""
+    for t in sent:
+        if quoted(t) or t.pos_ != "VERB" or lemma(t) not in L.REPORT_VERBS:
+            continue
+        subj = [s for s in children(t, "nsubj") if not quoted(s) and not _dateline_word(s, sent)]
+        if subj:
+            return _subject_name(subj[0], last)
     return None
 
 
