@@ -64,3 +64,14 @@ def test_a_quotation_over_several_sentences_has_one_speaker(text, expected):
 ])
 def test_a_figure_the_article_states_itself_has_no_source(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Twelve people were killed, Diyala province said in a statement.", [(12, None)]),
+    ("A statement from Diyala province said 12 people were killed.", [(12, None)]),
+    ("Officials in Diyala province said 12 people were killed.", [(12, "Officials")]),
+    ("Diyala police said 12 people were killed.", [(12, "Diyala police")]),
+    ("The governor of Diyala province said 12 people were killed.", [(12, "governor of Diyala province")]),
+])
+def test_a_place_is_never_a_source(text, expected):
+    assert sources(text) == expected

@@ -54,11 +54,22 @@ def source_of(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     if who is None:
         return None
     ent = next((e for e in sent.ents if e.text.strip() == who.strip()), None)
-    if ent is not None and ent.label_ in ("LOC", "FAC"):
+    if ent is not None and ent.label_ in ("LOC", "FAC") or _names_a_place(who, sent):
         return None
     if who.isupper() and len(who.split()) <= 3 and sent.text.lstrip().startswith(who):
         return None  # a dateline ("CAMP DOHA, Kuwait --"), not a speaker
     return who
+
+
+def _names_a_place(who: str, sent: "Span") -> bool:
+    """'Diyala province said', 'a statement from the city': a name whose head is a place noun names
+    where, not who ('the governor of Diyala province' is a person, 'Islamic State' a group)."""
+    at = sent.doc.text.find(who)
+    span = sent.doc.char_span(at, at + len(who), alignment_mode="expand") if at >= 0 else None
+    if span is None:
+        return False
+    root = span.root
+    return lemma(root) in L.PLACE_NOUNS and root.ent_type_ not in ("ORG", "PERSON", "NORP")
 
 
 def _dateline_word(t: "Token", sent: "Span") -> bool:
