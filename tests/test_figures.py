@@ -253,3 +253,12 @@ def test_finding_numbers_reads_the_text_once_not_once_per_figure(monkeypatch):
     text = " ".join(f"Gunmen killed {i % 90 + 2} people in village {i}." for i in range(2000))
     assert len(numbers.find_numbers(text)) == 4000
     assert sum(scanned) <= 2 * len(text)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Protests followed last month's execution of Omar Khan, a local teacher.",
+    "Protests followed the assassination of the mayor.",
+    "The murder of a journalist shocked the town.",
+])
+def test_a_noun_of_killing_counts_the_person_killed(sentence):
+    assert read(sentence) == [("killed", 1, "incident")]

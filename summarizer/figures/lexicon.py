@@ -14,7 +14,7 @@ INJURE_VERBS = frozenset("wound injure hurt maim".split())
 DEAD_WORDS = frozenset("dead".split())  # "left 5 dead", "12 are dead"
 INJURED_WORDS = frozenset("injured wounded hurt".split())
 # Nouns a figure can count directly: "12 deaths", "20 injuries", "30 casualties".
-DEATH_NOUNS = frozenset("death fatality dead killing".split())
+DEATH_NOUNS = frozenset("death fatality dead killing execution murder assassination beheading".split())
 INJURY_NOUNS = frozenset("injury wound injured wounded".split())
 CASUALTY_NOUNS = frozenset("casualty".split())  # killed or wounded, not said which
 TOLL_NOUNS = frozenset("toll".split())  # "the death toll rose to 30"
