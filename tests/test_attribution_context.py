@@ -75,3 +75,14 @@ def test_a_figure_the_article_states_itself_has_no_source(text, expected):
 ])
 def test_a_place_is_never_a_source(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the parser hangs ", a spokesman for ... said" on the figure as an apposition: the speaker, not a victim
+    ("The attack killed 12 people, a spokeswoman for the Zabul police chief said.",
+     [(12, "spokeswoman for the Zabul police chief")]),
+    ("The bombing killed 12 people, a spokesman for Governor Ali Wardak said.",
+     [(12, "spokesman for Governor Ali Wardak")]),
+])
+def test_an_apposition_right_before_a_reporting_verb_is_its_speaker(text, expected):
+    assert sources(text) == expected

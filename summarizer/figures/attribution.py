@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import lexicon as L
-from .slots import children, lemma, passive, person_noun
+from .slots import apposed_speaker, children, lemma, passive, person_noun
 
 if TYPE_CHECKING:
     from typing import Callable
@@ -123,6 +123,8 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
                 and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
         if a == pred and not subj or lemma(a) in L.SHOW_VERBS and not any(lemma(s) in L.REPORT_NOUNS for s in subj):
             continue
+        if not subj and apposed_speaker(a) is not None:
+            return _subject_name(apposed_speaker(a), last)
         if not subj:
             before = _phrase_before(a)  # ", the Observatory said." parsed as an apposition
             if before:

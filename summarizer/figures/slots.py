@@ -352,6 +352,24 @@ def person_noun(t: "Token") -> bool:
     return lem in L.PERSON_NOUNS or lem.endswith(L.PERSON_SUFFIXES)
 
 
+def apposed_speaker(verb: "Token") -> "Token | None":
+    """The subject of a reporting verb that the parser hung on the phrase before it as an
+    apposition ('The attack killed 12 people, a spokeswoman for the police chief said.')."""
+    if verb.pos_ != "VERB" or lemma(verb) not in L.REPORT_VERBS or children(verb, "nsubj", "nsubjpass"):
+        return None
+    return next((t for t in verb.doc[:verb.i] if t.dep_ == "appos" and max(x.i for x in t.subtree) == verb.i - 1),
+                None)
+
+
+def _speaker_words(t: "Token") -> bool:
+    """Within a speaker's phrase read as an apposition: who speaks, not who was killed."""
+    for a in [t, *t.ancestors]:
+        after = max(x.i for x in a.subtree) + 1
+        if a.dep_ == "appos" and after < len(a.doc) and apposed_speaker(a.doc[after]) == a:
+            return True
+    return False
+
+
 def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", int, int, str]]:
     """Victim slots held by one person: 'A police officer was killed', 'Khan was injured'."""
     for t in sent:
@@ -363,6 +381,8 @@ def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", i
             continue
         if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not children(t.head, "nummod"):
             continue  # "killed Abdul Noorzai, the district governor": one person named twice
+        if _speaker_words(t):
+            continue
         ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
         person = ent is not None and ent.label_ == "PERSON"
         determined = any(c.dep_ in ("det", "poss") and c.lower_ not in ("no", "every", "each", "any")
