@@ -86,3 +86,13 @@ def test_a_place_is_never_a_source(text, expected):
 ])
 def test_an_apposition_right_before_a_reporting_verb_is_its_speaker(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The governor was quoted as saying six people died.", [(6, "governor")]),
+    # an owner's name keeps its possessive; a pronoun's is left out
+    ("Six people were killed, the ministry's spokesman told reporters.", [(6, "ministry's spokesman")]),
+    ("The army released a statement. Six soldiers were killed, its spokesman said.", [(6, "spokesman")]),
+])
+def test_the_speakers_words_are_read_whole(text, expected):
+    assert sources(text) == expected

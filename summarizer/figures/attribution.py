@@ -39,7 +39,8 @@ def _name_of(t: "Token") -> str:
             keep.add(c.i)
             stack.append(c)
     toks = [cur for cur in t.doc if cur.i in keep]
-    while toks and toks[0].dep_ in ("det", "poss", "punct"):
+    # "the", "his": not part of the name; an owner named is ("the ministry's spokesman")
+    while toks and (toks[0].dep_ in ("det", "punct") or toks[0].dep_ == "poss" and toks[0].pos_ == "PRON"):
         toks = toks[1:]
     if not toks:
         return t.text
@@ -113,7 +114,8 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
         if a.pos_ != "VERB" or lemma(a) not in L.REPORT_VERBS | L.SHOW_VERBS:
             continue
         if lemma(a) == "say" and a.dep_ == "pcomp" and lemma(a.head) == "as" and lemma(a.head.head) == "quote":
-            quoted = children(a.head.head, "dobj")  # "the agency quoted an officer as saying 6 died"
+            # "the agency quoted an officer as saying 6 died", "the officer was quoted as saying"
+            quoted = children(a.head.head, "dobj") or children(a.head.head, "nsubjpass")
             if quoted:
                 return _name_of(quoted[0])
         # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed"),
