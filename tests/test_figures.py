@@ -262,3 +262,7 @@ def test_finding_numbers_reads_the_text_once_not_once_per_figure(monkeypatch):
 ])
 def test_a_noun_of_killing_counts_the_person_killed(sentence):
     assert read(sentence) == [("killed", 1, "incident")]
+
+
+def test_among_the_dead_before_its_verb_is_a_part():
+    assert read("Among the dead were three children, officials said.") == [("killed", 3, "part")]

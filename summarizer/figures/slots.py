@@ -167,6 +167,9 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
         tolls = [t for t in children(h, "nsubj") if lemma(t) in L.TOLL_NOUNS]
         if tolls:
             return _toll_field(tolls[0]), h, None  # "the death toll was 30"
+        f, dead = _among_the_dead(h)
+        if f and not children(h, "nsubj"):
+            return f, dead, dead  # "among the dead were three children"
     if dep == "nsubjpass":
         for v in (h, *_subjectless_conjuncts(h)):
             f = verb_field(v) or _harm_with(v)
