@@ -96,3 +96,12 @@ def test_an_apposition_right_before_a_reporting_verb_is_its_speaker(text, expect
 ])
 def test_the_speakers_words_are_read_whole(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The militant group issued a statement claiming it killed 20 soldiers.", [(20, "militant group")]),
+    ("A statement issued by the ministry said 20 soldiers were killed.", [(20, "ministry")]),
+    ("The ministry released a report saying 20 soldiers died.", [(20, "ministry")]),
+])
+def test_a_statement_is_its_issuers(text, expected):
+    assert sources(text) == expected

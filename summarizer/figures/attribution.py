@@ -125,6 +125,8 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
                 and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
         if a == pred and not subj or lemma(a) in L.SHOW_VERBS and not any(lemma(s) in L.REPORT_NOUNS for s in subj):
             continue
+        if not subj and a.dep_ == "acl" and lemma(a.head) in L.REPORT_NOUNS:
+            return _owner(a.head)  # "the group issued a statement claiming it killed 20"
         if not subj and apposed_speaker(a) is not None:
             return _subject_name(apposed_speaker(a), last)
         if not subj:
@@ -181,6 +183,12 @@ def _owner(n: "Token") -> str | None:
         if lemma(p) in ("from", "by"):
             for o in children(p, "pobj"):
                 return _name_of(o)
+    for o in (o for v in children(n, "acl") for a in children(v, "agent") for o in children(a, "pobj")):
+        return _name_of(o)  # "a statement issued by the ministry"
+    if n.dep_ == "dobj":  # "the ministry released a report": who issued it
+        issuer = [s for s in children(n.head, "nsubj") if s.pos_ in ("NOUN", "PROPN")]
+        if issuer:
+            return _name_of(issuer[0])
     ent = next((e for e in n.doc.ents if e.label_ in ("ORG", "PERSON") and e.end <= n.i
                 and any(t.head == n and t.dep_ in ("compound", "nmod") for t in e)), None)
     return re.sub(r"^[Tt]he ", "", ent.text) if ent is not None else None
