@@ -1,6 +1,7 @@
 """Who a figure is attributed to (the subject of the reporting verb that governs its clause, "according
-to X", a pronoun's last named speaker; never a place or a dateline), where it happened (a named place)
-and who did it (an agent that is a person or a group).
+to X", a statement's issuer, a pronoun's latest speaker of its kind, a quotation's speaker; never a
+place or a dateline), where it happened (a named place) and who did it (an agent that is a person or
+a group).
 """
 
 from __future__ import annotations
