@@ -105,3 +105,9 @@ def test_the_speakers_words_are_read_whole(text, expected):
 ])
 def test_a_statement_is_its_issuers(text, expected):
     assert sources(text) == expected
+
+
+def test_a_fight_that_claimed_a_life_reports_nothing():
+    text = ("Army officials said the raid began at dawn. In a statement, army officials said the inquiry will "
+            "ask whether the firefight that claimed the life of a sergeant also killed civilians.")
+    assert sources(text) == [(1, "army officials")]

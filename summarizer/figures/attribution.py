@@ -114,6 +114,8 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     for a in [*path, *tail]:
         if a.pos_ != "VERB" or lemma(a) not in L.REPORT_VERBS | L.SHOW_VERBS:
             continue
+        if any(lemma(o) in L.LIFE_NOUNS for o in children(a, "dobj")):
+            continue  # "the firefight that claimed the life of ...": a death, not a report
         if lemma(a) == "say" and a.dep_ == "pcomp" and lemma(a.head) == "as" and lemma(a.head.head) == "quote":
             # "the agency quoted an officer as saying 6 died", "the officer was quoted as saying"
             quoted = children(a.head.head, "dobj") or children(a.head.head, "nsubjpass")
@@ -172,7 +174,7 @@ def _pronoun_speaker(s: "Token", last: dict[str, str]) -> str | None:
     if s.lower_ == "they":  # "the Taliban ... they said" as well as "police ... they said"
         latest = [k for k in last if k in ("speaking group", "speaking org")]
         return last[latest[-1]] if latest else last.get("org")
-    return None  # "we", "I": the quotation's speaker, read from the quotation (quotes.py)
+    return last.get("speaking org") or last.get("org")  # "we have confirmed": the body that speaks
 
 
 def _owner(n: "Token") -> str | None:
