@@ -111,3 +111,9 @@ def test_a_fight_that_claimed_a_life_reports_nothing():
     text = ("Army officials said the raid began at dawn. In a statement, army officials said the inquiry will "
             "ask whether the firefight that claimed the life of a sergeant also killed civilians.")
     assert sources(text) == [(1, "army officials")]
+
+
+def test_a_person_named_in_apposition_anywhere_in_the_subject_is_the_speaker():
+    # the parser hangs the name on the organisation ("the Red Crescent, Omar Farah Ali")
+    assert sources("The director of the Red Crescent, Omar Farah Ali, said that two people had died.") == [
+        (2, "Omar Farah Ali")]

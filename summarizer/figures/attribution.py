@@ -25,7 +25,9 @@ def _name_of(t: "Token") -> str:
     """A subject as a name: 'Deputy Gedo Governor Mohamed Hussein Isaak', 'the Syrian Observatory for
     Human Rights' (without 'the'), 'Mujahid' for 'a spokesman, Zabihullah Mujahid'."""
     if t.pos_ == "NOUN" and not t.ent_type_:
-        named = [a for a in t.children if a.dep_ == "appos" and a.pos_ == "PROPN"]
+        # "the director of the Red Crescent, Omar Ali": a person in apposition, wherever the parser hangs it
+        named = [a for a in t.children if a.dep_ == "appos" and a.pos_ == "PROPN"] or [
+            a for a in t.subtree if a.dep_ == "appos" and a.ent_type_ == "PERSON"]
         if named:
             t = named[0]
     keep = {t.i}
