@@ -128,6 +128,17 @@ class Tally:
             if not ok:
                 self.misses.append((*key, g["reported_by"], cands))
             used[key] += 1
+        # and of those the text states on its own authority, how many the parse leaves unsourced
+        # (a rule that spreads sources too far is caught here, not in "source right")
+        for g in gold_figs:
+            if g["field"] not in FIELDS or g.get("value") is None or g.get("reported_by"):
+                continue
+            cands = [s for f, v, s in pred if (f, v) == (g["field"], g["value"])]
+            if cands:
+                self.c["unsrc_gold"] += 1
+                self.c["unsrc_ok"] += any(not s for s in cands)
+                if all(cands):
+                    self.misses.append((g["field"], g["value"], None, cands))
 
     def actors(self, names: list[str], gold: list[dict]) -> None:
         low = [n.lower() for n in names]
@@ -149,6 +160,8 @@ class Tally:
             "singular deaths/injuries found": f'{c["singular_found"]}/{c["singular_gold"]}',
             "source right": c["src_ok"] / c["src_gold"] if c["src_gold"] else None,
             "sourced figures": c["src_gold"],
+            "no source where the text gives none": c["unsrc_ok"] / c["unsrc_gold"] if c["unsrc_gold"] else None,
+            "unsourced figures": c["unsrc_gold"],
         }
         if c["actors_gold"]:
             r["named-actor recall"] = c["actors_found"] / c["actors_gold"]
