@@ -117,3 +117,11 @@ def test_a_person_named_in_apposition_anywhere_in_the_subject_is_the_speaker():
     # the parser hangs the name on the organisation ("the Red Crescent, Omar Farah Ali")
     assert sources("The director of the Red Crescent, Omar Farah Ali, said that two people had died.") == [
         (2, "Omar Farah Ali")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The group has claimed most of the recent attacks, including a bombing that killed 19 people.", [(19, None)]),
+    ("The rebels claimed responsibility for the ambush, in which six guards were killed.", [(6, None)]),
+])
+def test_claiming_an_attack_is_not_reporting_its_toll(text, expected):
+    assert sources(text) == expected

@@ -118,6 +118,10 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
             continue
         if any(lemma(o) in L.LIFE_NOUNS for o in children(a, "dobj")):
             continue  # "the firefight that claimed the life of ...": a death, not a report
+        claimed = [n for o in children(a, "dobj") for n in (o, *(x for p in children(o, "prep") if lemma(p) == "of"
+                                                                 for x in children(p, "pobj")))]
+        if lemma(a) == "claim" and any(lemma(n) in L.EVENT_NOUNS | L.DEED_CLAIMS for n in claimed):
+            continue  # "the group claimed (most of) the attacks, which killed 19": a deed owned, not a toll told
         if lemma(a) == "say" and a.dep_ == "pcomp" and lemma(a.head) == "as" and lemma(a.head.head) == "quote":
             # "the agency quoted an officer as saying 6 died", "the officer was quoted as saying"
             quoted = children(a.head.head, "dobj") or children(a.head.head, "nsubjpass")

@@ -31,6 +31,8 @@ HARM_PREPS = frozenset("with for".split())
 # Who gives a figure: the subject of one of these verbs, or "according to X".
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
                          "declare note write tweet post allege insist acknowledge list document verify".split())
+# What a claim takes when it is a deed, not a report: "claimed the attack", "claimed responsibility"
+DEED_CLAIMS = frozenset("responsibility credit".split())
 # Verbs that report only when a statement is their subject: "the ministry's figures show ..."
 SHOW_VERBS = frozenset("show reveal".split())
 
