@@ -125,3 +125,11 @@ def test_a_person_named_in_apposition_anywhere_in_the_subject_is_the_speaker():
 ])
 def test_claiming_an_attack_is_not_reporting_its_toll(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Report: Gunmen Kill 12 Guards at Border Post", [(12, None)]),
+    ("Afghan Officials: Air Strike Kills 11 Civilians", [(11, "Afghan Officials")]),
+])
+def test_a_headline_label_names_a_source_only_when_it_names_someone(text, expected):
+    assert sources(text) == expected

@@ -88,8 +88,11 @@ def headline_source(sentence: str, sent: "Span") -> str | None:
     m = re.match(r"\s*([A-Z][^:]{1,40}):\s+\S", sentence)
     if not m or re.search(r"\d", m.group(1)):
         return None
-    if any(t.pos_ in ("VERB", "AUX") for t in sent if t.idx < m.end(1)):
+    label = [t for t in sent if t.idx < m.end(1)]
+    if any(t.pos_ in ("VERB", "AUX") for t in label):
         return None
+    if all(lemma(t) in L.REPORT_NOUNS for t in label if not t.is_punct):
+        return None  # "Report: ...": a kind of text, not who tells it
     return m.group(1).strip()
 
 
