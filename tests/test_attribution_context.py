@@ -133,3 +133,13 @@ def test_claiming_an_attack_is_not_reporting_its_toll(text, expected):
 ])
 def test_a_headline_label_names_a_source_only_when_it_names_someone(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a report within a report: the outer speaker is the one who tells the reader
+    ("Anna Berg, a spokeswoman for the agency, said that staff at the camp reported the deaths of six guards.",
+     [(6, "Anna Berg")]),
+    ("The ministry said hospitals reported that 30 people had died.", [(30, "ministry")]),
+])
+def test_the_outermost_speaker_reports_a_figure(text, expected):
+    assert sources(text) == expected

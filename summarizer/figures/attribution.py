@@ -116,38 +116,47 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     said = _statement_of(path)  # "confirmation from an official that a strike killed two"
     if said:
         return said
-    for a in [*path, *tail]:
-        if a.pos_ != "VERB" or lemma(a) not in L.REPORT_VERBS | L.SHOW_VERBS:
-            continue
-        if any(lemma(o) in L.LIFE_NOUNS for o in children(a, "dobj")):
-            continue  # "the firefight that claimed the life of ...": a death, not a report
-        claimed = [n for o in children(a, "dobj") for n in (o, *(x for p in children(o, "prep") if lemma(p) == "of"
-                                                                 for x in children(p, "pobj")))]
-        if lemma(a) == "claim" and any(lemma(n) in L.EVENT_NOUNS | L.DEED_CLAIMS for n in claimed):
-            continue  # "the group claimed (most of) the attacks, which killed 19": a deed owned, not a toll told
-        if lemma(a) == "say" and a.dep_ == "pcomp" and lemma(a.head) == "as" and lemma(a.head.head) == "quote":
-            # "the agency quoted an officer as saying 6 died", "the officer was quoted as saying"
-            quoted = children(a.head.head, "dobj") or children(a.head.head, "nsubjpass")
-            if quoted:
-                return _name_of(quoted[0])
-        # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed"),
-        # nor an event ("the attack claimed the lives of 12"); the predicate itself reports where its
-        # subject tells the toll ("officials put the toll at 30")
-        subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)
-                and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
-        if a == pred and not subj or lemma(a) in L.SHOW_VERBS and not any(lemma(s) in L.REPORT_NOUNS for s in subj):
-            continue
-        if not subj and a.dep_ == "acl" and lemma(a.head) in L.REPORT_NOUNS:
-            return _owner(a.head)  # "the group issued a statement claiming it killed 20"
-        if not subj and apposed_speaker(a) is not None:
-            return _subject_name(apposed_speaker(a), last)
-        if not subj:
-            before = _phrase_before(a)  # ", the Observatory said." parsed as an apposition
-            if before:
-                return before
-            continue
-        return _subject_name(subj[0], last)
-    return None
+    # "X said that staff reported the deaths": the outermost speaker is the one who tells the reader;
+    # not across a coordination ("X says 60 died, but Y told VOA 40 died": Y's 40)
+    found = None
+    for a in path:
+        found = _verb_speaker(a, pred, path, sent, last) or found
+        if found and a.dep_ == "conj":
+            break
+    if found:
+        return found
+    return next((who for a in tail if (who := _verb_speaker(a, pred, path, sent, last))), None)
+
+
+def _verb_speaker(a: "Token", pred: "Token", path: list["Token"], sent: "Span", last: dict[str, str]) -> str | None:
+    """Who reports through the verb a, if it is a reporting verb whose speaker the parse shows."""
+    if a.pos_ != "VERB" or lemma(a) not in L.REPORT_VERBS | L.SHOW_VERBS:
+        return None
+    if any(lemma(o) in L.LIFE_NOUNS for o in children(a, "dobj")):
+        return None  # "the firefight that claimed the life of ...": a death, not a report
+    claimed = [n for o in children(a, "dobj") for n in (o, *(x for p in children(o, "prep") if lemma(p) == "of"
+                                                             for x in children(p, "pobj")))]
+    if lemma(a) == "claim" and any(lemma(n) in L.EVENT_NOUNS | L.DEED_CLAIMS for n in claimed):
+        return None  # "the group claimed (most of) the attacks, which killed 19": a deed owned, not a toll told
+    if lemma(a) == "say" and a.dep_ == "pcomp" and lemma(a.head) == "as" and lemma(a.head.head) == "quote":
+        # "the agency quoted an officer as saying 6 died", "the officer was quoted as saying"
+        quoted = children(a.head.head, "dobj") or children(a.head.head, "nsubjpass")
+        if quoted:
+            return _name_of(quoted[0])
+    # not a dateline the parser took for a second subject ("CAMP DOHA, Kuwait -- A report confirmed"),
+    # nor an event ("the attack claimed the lives of 12"); the predicate itself reports where its
+    # subject tells the toll ("officials put the toll at 30")
+    subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)
+            and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
+    if a == pred and not subj or lemma(a) in L.SHOW_VERBS and not any(lemma(s) in L.REPORT_NOUNS for s in subj):
+        return None
+    if not subj and a.dep_ == "acl" and lemma(a.head) in L.REPORT_NOUNS:
+        return _owner(a.head)  # "the group issued a statement claiming it killed 20"
+    if not subj and apposed_speaker(a) is not None:
+        return _subject_name(apposed_speaker(a), last)
+    if not subj:
+        return _phrase_before(a)  # ", the Observatory said." parsed as an apposition
+    return _subject_name(subj[0], last)
 
 
 def quote_speaker(sent: "Span", quoted: "Callable[[Token], bool]", last: dict[str, str]) -> str | None:
