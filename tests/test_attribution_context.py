@@ -56,11 +56,15 @@ def test_a_quotation_over_several_sentences_has_one_speaker(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
-    # narration between a quotation and the figure: the article's own words
+    # narration after a quotation: the article's own words
     ("\u201cThe gate was closed,\u201d the governor said. Twelve people died in the blast.", [(12, None)]),
-    ("Police said the attackers fled. Twelve people were killed in the blast.", [(12, None)]),
+    # a sentence that turns to another matter or another time
     ("The army said it killed 20 militants. Separately, a roadside bomb killed three civilians.",
      [(20, "army"), (3, None)]),
+    ("Police said the attackers fled. In March, a similar attack killed 12 people.", [(12, None)]),
+    # the article's own sum of what came before
+    ("A first report said four guards were killed. This brings the toll to six guards killed.",
+     [(4, "first report"), (6, None)]),
 ])
 def test_a_figure_the_article_states_itself_has_no_source(text, expected):
     assert sources(text) == expected
@@ -142,4 +146,24 @@ def test_a_headline_label_names_a_source_only_when_it_names_someone(text, expect
     ("The ministry said hospitals reported that 30 people had died.", [(30, "ministry")]),
 ])
 def test_the_outermost_speaker_reports_a_figure(text, expected):
+    assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a paragraph that gives a source's account: its sentences with no voice of their own are that account
+    ("Police said a car bomb exploded near the gate. Five attackers were shot dead as they tried to enter.",
+     [(5, "Police")]),
+    ("Twelve soldiers died in the ambush, army officials said. Four more were wounded when their truck hit a "
+     "mine. Two of the wounded were flown to a hospital.", [(12, "army officials"), (4, "army officials"),
+                                                             (2, "army officials")]),
+    ("According to the governor, gunmen stormed the school at dawn. Three guards were killed.",
+     [(3, "governor")]),
+    # not into the next paragraph, nor past another voice
+    ("Police said a car bomb exploded near the gate.\nFive attackers were shot dead.", [(5, None)]),
+    ("Police said a car bomb exploded near the gate. Witnesses described panic in the street. Five people died.",
+     [(5, None)]),
+    ("The army said its troops were ambushed. The rebels denied the account. Nine soldiers died.",
+     [(9, None)]),
+])
+def test_a_paragraph_gives_one_sources_account(text, expected):
     assert sources(text) == expected

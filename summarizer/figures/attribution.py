@@ -159,6 +159,37 @@ def _verb_speaker(a: "Token", pred: "Token", path: list["Token"], sent: "Span", 
     return _subject_name(subj[0], last)
 
 
+def account_of(sent: "Span", last: dict[str, str]) -> str | None:
+    """Whose account a sentence as a whole gives: the speaker of its main clause ('Police say a car
+    bomb exploded', '..., officials said', 'According to X, ...'); None where it gives its own."""
+    for root in (t for t in sent if t.dep_ == "ROOT"):
+        who = source_of(root, sent, last)
+        if who:
+            return who
+    return None
+
+
+def has_voice(sent: "Span") -> bool:
+    """Whether a sentence has a voice of its own: a verb of saying ('said', 'described', 'denied') or
+    'according to'."""
+    return any(t.pos_ == "VERB" and lemma(t) in L.REPORT_VERBS | L.SPEECH_VERBS or lemma(t) == "accord"
+               for t in sent)
+
+
+def opens_anew(sent: "Span") -> bool:
+    """Whether a sentence turns to another matter or another time before its subject ('Separately,
+    ...', 'Meanwhile, ...', 'In March, a crash killed 12'), or sums up what came before ('This brings
+    the toll to 6'): it is no longer the account before it."""
+    roots = [t for t in sent if t.dep_ == "ROOT"]
+    if not roots:
+        return False
+    subj = [c for c in roots[0].children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    if any(s.pos_ == "PRON" and s.lower_ in ("this", "that") for s in subj):
+        return True
+    opening = sent.doc[sent.start:min([roots[0].i, *(min(x.i for x in s.subtree) for s in subj)])]
+    return any(lemma(t) in L.TOPIC_SHIFTS or t.ent_type_ in ("DATE", "TIME") for t in opening)
+
+
 def quote_speaker(sent: "Span", quoted: "Callable[[Token], bool]", last: dict[str, str]) -> str | None:
     """Who speaks a quotation, as a sentence that holds part of it says outside the marks ('..., he
     said', 'said Ahmed Ali', 'The governor said: "...'); None where it names no one."""

@@ -25,8 +25,8 @@ from .mentions import Mention, find_numbers
 from .parser import parse_all
 from .toll import toll_text
 
-from .attribution import headline_source, location_of, perpetrator_of, quote_speaker, remember_speakers, source_of
-from .quotes import Quotation, quotations
+from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
+from .discourse import Discourse
 from .slots import (addressed, counted, counted_noun, identifier, is_total, lemma, mention_head, modal, negated,
                     noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field, victims_of)
 
@@ -164,38 +164,15 @@ def read_figures(text: str, spans: list[tuple[int, int]]) -> Reading:
     # (same length, so offsets hold).
     docs = parse_all([_untitled(text[a:b]) for a, b in chosen])
     last: dict[str, str] = {}
-    quotes = quotations(text)
-    speakers: dict[int, str] = {}  # quotation index: its speaker
-    for (a, b), doc in zip(chosen, docs):
-        here = [n for n, q in enumerate(quotes) if q.touches(a, b)]
-        if here:  # named before this sentence's own speakers are remembered ("..., he said")
-            who = quote_speaker(doc[:], lambda t: any(quotes[n].holds(a + t.idx) for n in here), last)
-            for n in here if who else ():
-                speakers.setdefault(n, who)
+    context = Discourse(text, chosen)
+    for k, ((a, b), doc) in enumerate(zip(chosen, docs)):
+        context.read(k, doc, last)
         if _MAY_STATE.search(doc.text):
             read_sentence(doc, a, last, out, text[a:b])
         else:
             remember_speakers(doc[:], last)
-    _quoted_sources(out.figures, quotes, speakers, chosen)
+    context.settle(out.figures)
     return out
-
-
-def _quoted_sources(figures: list[Figure], quotes: list[Quotation], speakers: dict[int, str],
-                    spans: list[tuple[int, int]]) -> None:
-    """A quoted figure with no source in its own sentence takes its quotation's speaker; a quotation
-    that names none, right after one that does (no sentence of narration between), continues that
-    speaker (a new paragraph of the same person's words)."""
-    def sentences_of(q: Quotation) -> list[int]:
-        return [k for k, (a, b) in enumerate(spans) if q.touches(a, b)]
-
-    for n in range(1, len(quotes)):
-        if n not in speakers and n - 1 in speakers and sentences_of(quotes[n]) and sentences_of(quotes[n - 1]) \
-                and sentences_of(quotes[n])[0] - sentences_of(quotes[n - 1])[-1] <= 1:
-            speakers[n] = speakers[n - 1]
-    for f in figures:
-        if f.source is None:
-            n = next((n for n, q in enumerate(quotes) if q.holds(f.mention.start)), None)
-            f.source = speakers.get(n) if n is not None else None
 
 
 @dataclass

@@ -31,6 +31,12 @@ HARM_PREPS = frozenset("with for".split())
 # Who gives a figure: the subject of one of these verbs, or "according to X".
 REPORT_VERBS = frozenset("say tell report announce claim confirm state estimate add put record count indicate "
                          "declare note write tweet post allege insist acknowledge list document verify".split())
+# Other verbs of saying: a sentence with one speaks in its own voice, not in the account of the
+# sentence before ("Witnesses described panic", "The rebels denied it")
+SPEECH_VERBS = frozenset("describe recount explain warn recall ask reply respond deny dispute reject urge "
+                         "tweet testify speak".split())
+# Words that open a sentence on another matter ("Separately, a bomb killed three")
+TOPIC_SHIFTS = frozenset("separately meanwhile elsewhere earlier later previously".split())
 # What a claim takes when it is a deed, not a report: "claimed the attack", "claimed responsibility"
 DEED_CLAIMS = frozenset("responsibility credit".split())
 # Verbs that report only when a statement is their subject: "the ministry's figures show ..."
