@@ -266,3 +266,16 @@ def test_a_noun_of_killing_counts_the_person_killed(sentence):
 
 def test_among_the_dead_before_its_verb_is_a_part():
     assert read("Among the dead were three children, officials said.") == [("killed", 3, "part")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The mayor is still recovering from his injuries.", [("wounded", 1, "incident")]),
+    ("The gunman later killed himself.", [("killed", 1, "incident")]),
+    ("The remains of 14 people were taken to the morgue.", [("killed", 14, "incident")]),
+    ("One of those killed in the blast was a local reporter.", [("killed", 1, "part")]),
+    # an attempt, a plot or a plan to kill is not a death
+    ("Last month a bomber tried to assassinate the governor.", []),
+    ("He blew himself up in an attempt to kill the police chief.", []),
+])
+def test_deaths_and_injuries_told_in_other_words(sentence, expected):
+    assert read(sentence) == expected

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 # A cheap filter before parsing: a sentence without one of these cannot state a casualty.
 # (Only a filter: what counts is decided by lemma on the parse.)
 _MAY_STATE = re.compile(r"kill|dead|death|die|slain|slay|behead|execut|murder|massacr|assassin|lynch|"
-                        r"slaughter|wound|injur|hurt|maim|casualt|fatalit|toll|lives|perish|drown|succumb",
+                        r"slaughter|wound|injur|hurt|maim|casualt|fatalit|toll|lives|perish|drown|succumb|"
+                        r"remains|bod(?:y|ies)|corpse",
                         re.I)
 
 

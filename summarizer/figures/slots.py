@@ -76,7 +76,7 @@ def _harm_with(v: "Token") -> str | None:
     preps = children(v, "prep")
     preps += [q for p in preps for o in children(p, "pobj") for q in children(o, "prep")]
     for p in preps:
-        if lemma(p) in L.HARM_PREPS:
+        if lemma(p) in L.HARM_PREPS or lemma(p) == "from" and lemma(v) in L.RECOVER_VERBS:
             for o in children(p, "pobj"):
                 if noun_field(o) == "wounded":
                     return "wounded"
@@ -100,10 +100,10 @@ def passive(v: "Token") -> bool:
     return bool(children(v, "auxpass")) or (v.tag_ == "VBN" and not children(v, "aux", "nsubj"))
 
 
-def _among_the_dead(t: "Token") -> tuple[str | None, "Token | None"]:
+def _among_the_dead(t: "Token", preps: frozenset[str] = L.PART_PREPS) -> tuple[str | None, "Token | None"]:
     """'among the dead', 'among those killed', 'including the wounded' below t: (field, that phrase)."""
     for p in children(t, "prep"):
-        if lemma(p) in L.PART_PREPS:
+        if lemma(p) in preps:
             for o in children(p, "pobj"):
                 f = noun_field(o) or state_field(o) or next(
                     (verb_field(a) for a in children(o, "acl", "relcl") if verb_field(a)), None)
@@ -184,7 +184,8 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     if dep == "nsubj":
         found = [r for v in (h, *_subjectless_conjuncts(h)) if (r := _suffered(v))[0]]
         # "suffered a wound ... and was pronounced dead": what happened last to them is what counts
-        return next((r for r in found if r[0] == "killed"), found[0]) if found else (None, None, None)
+        if found:
+            return next((r for r in found if r[0] == "killed"), found[0])
     if dep == "npadvmod" and x.pos_ == "NUM" and x.i > h.i and lemma(h) not in L.DIE_VERBS \
             and verb_field(h) and not children(h, "dobj"):
         return verb_field(h), h, None  # a headline's "..., wound 13"
@@ -211,7 +212,8 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             f, dead = _among_the_dead(h)  # "left three children among the dead"
             if f:
                 return f, dead, dead
-    f, dead = _among_the_dead(x)  # "three children among the dead", "five among those killed"
+    # "three children among the dead", "five among those killed", "one of those killed"
+    f, dead = _among_the_dead(x, L.PART_PREPS | {"of"} if x.pos_ == "NUM" else L.PART_PREPS)
     if f:
         return f, dead, dead
     return None, None, None
@@ -291,9 +293,13 @@ def negated(x: "Token", pred: "Token") -> bool:
 
 
 def modal(pred: "Token") -> bool:
+    """A predicate that may, could, or was only tried or planned to happen ('could kill', 'tried to
+    assassinate', 'an attempt to kill')."""
     v = pred
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in v.children):
+            return True
+        if v.dep_ in ("xcomp", "acl") and lemma(v.head) in L.ATTEMPT_WORDS:
             return True
         if v.dep_ not in ("conj", "xcomp", "acomp", "oprd") or v.head == v:
             break
@@ -376,6 +382,9 @@ def _speaker_words(t: "Token") -> bool:
 def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", int, int, str]]:
     """Victim slots held by one person: 'A police officer was killed', 'Khan was injured'."""
     for t in sent:
+        if t.i not in taken and t.lower_ in L.REFLEXIVES and t.dep_ == "dobj":  # "killed himself"
+            yield t, t.idx, t.idx + len(t.text), t.text
+            continue
         if t.i in taken or t.pos_ not in ("NOUN", "PROPN") or t.tag_ not in ("NN", "NNP"):
             continue
         if t.dep_ not in ("nsubjpass", "nsubj", "dobj", "pobj", "conj", "appos"):
