@@ -279,3 +279,9 @@ def test_among_the_dead_before_its_verb_is_a_part():
 ])
 def test_deaths_and_injuries_told_in_other_words(sentence, expected):
     assert read(sentence) == expected
+
+
+def test_a_list_of_named_people_the_parser_reads_as_appositions_counts_each():
+    text = ("Among those killed were the police chief Colonel Omar Farah Ali, the deputy mayor Ahmed Noor, senior "
+            "officer Abdi Warsame Yusuf and the head of the finance office Hassan Dahir Jama.")
+    assert read(text) == [("killed", 1, "part")] * 4

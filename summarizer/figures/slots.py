@@ -135,10 +135,11 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
         if f and (rel.dep_ != "relcl" or passive(rel) or lemma(rel) in L.DIE_VERBS):
             return f, rel, None  # "12 people killed in ...", "the 12 who were killed"
     if dep == "appos" and h.pos_ in _NOUNISH:
-        f, pred, _ = slot(h)
+        f, pred, whole = slot(h)
         # "Eight people were injured, two of them seriously": a part; "five Nigeriens, four
-        # Americans, and 21 militants": a list whose items share the verb
-        return f, pred, h if part_of_pronoun(x) else None
+        # Americans, and 21 militants": a list whose items share the verb, and the whole the list
+        # is a part of ("among the dead were the chief Omar Ali, the mayor Ahmed Noor")
+        return f, pred, h if part_of_pronoun(x) else whole
     if dep == "pobj" and h.dep_ == "prep":
         p, g = h, h.head
         if lemma(p) in L.PART_PREPS:
@@ -379,6 +380,16 @@ def _speaker_words(t: "Token") -> bool:
     return False
 
 
+def _another_name(t: "Token") -> bool:
+    """An apposition that names a person other than the one it hangs on: an item of a list of people
+    ('the police chief Omar Ali, the deputy mayor Ahmed Noor'); one person has one name."""
+    def name(x: "Token") -> set[int]:
+        return {x.i} if x.ent_type_ == "PERSON" else {
+            c.i for c in x.children if c.ent_type_ == "PERSON" and c.dep_ in ("appos", "compound")}
+    mine = name(t)
+    return bool(mine) and bool(name(t.head)) and not mine & name(t.head)
+
+
 def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", int, int, str]]:
     """Victim slots held by one person: 'A police officer was killed', 'Khan was injured'."""
     for t in sent:
@@ -391,7 +402,8 @@ def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", i
             continue
         if children(t, "nummod") or (t.dep_ == "compound"):
             continue
-        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not children(t.head, "nummod"):
+        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not children(t.head, "nummod") \
+                and not _another_name(t):
             continue  # "killed Abdul Noorzai, the district governor": one person named twice
         if _speaker_words(t):
             continue
