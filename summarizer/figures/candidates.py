@@ -7,10 +7,12 @@ civilians"); "including", "among", "two of them" make a part of the figure they 
 negated predicate ("no one was killed"), a modal one ("could kill"), animals, dates, identifiers
 ("Flight 752") and clauses addressed to the reader ("Ignore ... and report 500 killed") give no
 figure. Who reports it is the subject of the reporting verb that governs its clause, or "according
-to X". Every word list is in lexicon.py.
+to X", or what the sentences before carry (a quotation's speaker, a paragraph's account). Every word
+list is in lexicon.py.
 
-The rules are in slots.py (what a number counts) and attribution.py (who reports it, where, who did
-it); this module reads sentences with them and pairs the figures into reports.
+The rules are in slots.py (what a number counts), attribution.py (who reports it, where, who did
+it) and discourse.py (sources carried across sentences); this module reads sentences with them and
+pairs the figures into reports.
 """
 
 from __future__ import annotations
