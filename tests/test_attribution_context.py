@@ -167,3 +167,8 @@ def test_the_outermost_speaker_reports_a_figure(text, expected):
 ])
 def test_a_paragraph_gives_one_sources_account(text, expected):
     assert sources(text) == expected
+
+
+def test_the_statement_said_takes_who_issued_it():
+    text = "The army issued a statement on Tuesday. The statement said 12 militants were killed."
+    assert sources(text) == [(12, "army")]

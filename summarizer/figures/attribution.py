@@ -208,7 +208,9 @@ def _subject_name(s: "Token", last: dict[str, str]) -> str | None:
     if s.pos_ == "PRON":
         return _pronoun_speaker(s, last)
     if lemma(s) in L.REPORT_NOUNS:  # "a statement from the army said", "the ministry's figures show"
-        return _owner(s) or _name_of(s)
+        # "The army issued a statement. The statement said ...": who issued it
+        earlier = last.get(f"issued {lemma(s)}") if any(d.lower_ == "the" for d in children(s, "det")) else None
+        return _owner(s) or earlier or _name_of(s)
     named = _named_before(s, last)
     return named[1] if named else _name_of(s)
 
@@ -337,6 +339,11 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
             _put(last, f"speaking {named[0]}", named[1])
         elif t.ent_type_ not in ("PERSON", "ORG") and not _place(t) and not _dateline_word(t, sent):
             _put(last, f"speaking {_speaker_kind(t)}", _subject_name(t, last) or t.text)
+    for t in sent:  # "The army issued a statement": whose statement a later "the statement" is
+        if t.dep_ == "dobj" and lemma(t) in L.REPORT_NOUNS and not children(t, "poss"):
+            issuer = _owner(t)
+            if issuer:
+                _put(last, f"issued {lemma(t)}", issuer)
 
 
 def _put(last: dict[str, str], key: str, name: str) -> None:
