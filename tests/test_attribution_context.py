@@ -172,3 +172,9 @@ def test_a_paragraph_gives_one_sources_account(text, expected):
 def test_the_statement_said_takes_who_issued_it():
     text = "The army issued a statement on Tuesday. The statement said 12 militants were killed."
     assert sources(text) == [(12, "army")]
+
+
+@pytest.mark.parametrize("dash", ["-", "\u2013", "\u2014", "--"])
+def test_a_dateline_is_not_part_of_the_speakers_name(dash):
+    text = f"KANDAHAR {dash} Afghan officials say a roadside bomb has killed eight civilians."
+    assert sources(text) == [(8, "Afghan officials")]

@@ -42,6 +42,10 @@ def _name_of(t: "Token") -> str:
             keep.add(c.i)
             stack.append(c)
     toks = [cur for cur in t.doc if cur.i in keep]
+    # a dateline the parser hung on the name ("KABUL - Afghan officials"): where, not who
+    dash = next((k for k, x in enumerate(toks) if x.text in ("-", "\u2013", "\u2014", "--")), None)
+    if dash and all(x.is_upper or x.is_punct for x in toks[:dash]):
+        toks = toks[dash + 1:]
     # "the", "his": not part of the name; an owner named is ("the ministry's spokesman")
     while toks and (toks[0].dep_ in ("det", "punct") or toks[0].dep_ == "poss" and toks[0].pos_ == "PRON"):
         toks = toks[1:]
