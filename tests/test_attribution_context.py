@@ -178,3 +178,15 @@ def test_the_statement_said_takes_who_issued_it():
 def test_a_dateline_is_not_part_of_the_speakers_name(dash):
     text = f"KANDAHAR {dash} Afghan officials say a roadside bomb has killed eight civilians."
     assert sources(text) == [(8, "Afghan officials")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a second report in a clause of its own ("while ...") is not within the first
+    ("The rebels said they killed 40 soldiers, while the army said 15 rebels died.",
+     [(40, "rebels"), (15, "army")]),
+    ("The ministry said in a statement that 15 people died. Dozens more were hurt, the statement said.",
+     [(15, "ministry"), (None, "ministry")]),
+    ("The Red Crescent said it was sending aid. It said 12 civilians died.", [(12, "Red Crescent")]),
+])
+def test_reports_side_by_side_keep_their_own_speakers(text, expected):
+    assert sources(text) == expected

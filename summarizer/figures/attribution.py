@@ -121,11 +121,11 @@ def _reporter(pred: "Token", sent: "Span", last: dict[str, str]) -> str | None:
     if said:
         return said
     # "X said that staff reported the deaths": the outermost speaker is the one who tells the reader;
-    # not across a coordination ("X says 60 died, but Y told VOA 40 died": Y's 40)
+    # not across a coordination or a clause of its own ("X says 60 died, but/while Y said 40": Y's 40)
     found = None
     for a in path:
         found = _verb_speaker(a, pred, path, sent, last) or found
-        if found and a.dep_ == "conj":
+        if found and a.dep_ not in ("ccomp", "xcomp"):  # up only from a clause that is what is said
             break
     if found:
         return found
@@ -319,7 +319,7 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
         kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
         if kind is None or _addressee(e.root):
             continue
-        _put(last, kind, e.text)
+        _put(last, kind, re.sub(r"^[Tt]he ", "", e.text))
         words = _role_words(e)
         name = [t for t in e if t not in words and t.dep_ != "det"]  # "Karim Ahmadi" of "Eyewitness Karim Ahmadi"
         for word in {lemma(w) for w in words} if name else ():
@@ -331,7 +331,7 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
             t = t.head
         if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS or \
                 any(lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
-            _put(last, f"speaking {kind}", e.text)
+            _put(last, f"speaking {kind}", re.sub(r"^[Tt]he ", "", e.text))
             if kind == "person":
                 named_subjects.add(t.i)
     for t in sent:  # "The witness said ...", "Police said ...": who speaks now, named or not
@@ -344,10 +344,14 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
         elif t.ent_type_ not in ("PERSON", "ORG") and not _place(t) and not _dateline_word(t, sent):
             _put(last, f"speaking {_speaker_kind(t)}", _subject_name(t, last) or t.text)
     for t in sent:  # "The army issued a statement": whose statement a later "the statement" is
-        if t.dep_ == "dobj" and lemma(t) in L.REPORT_NOUNS and not children(t, "poss"):
-            issuer = _owner(t)
-            if issuer:
-                _put(last, f"issued {lemma(t)}", issuer)
+        if lemma(t) not in L.REPORT_NOUNS or children(t, "poss"):
+            continue
+        issuer = _owner(t) if t.dep_ == "dobj" else None
+        if t.dep_ == "pobj" and lemma(t.head) == "in" and lemma(t.head.head) in L.REPORT_VERBS:
+            subj = children(t.head.head, "nsubj")  # "the ministry said in a statement"
+            issuer = _subject_name(subj[0], last) if subj else None
+        if issuer:
+            _put(last, f"issued {lemma(t)}", issuer)
 
 
 def _put(last: dict[str, str], key: str, name: str) -> None:
