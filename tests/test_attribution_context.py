@@ -190,3 +190,9 @@ def test_a_dateline_is_not_part_of_the_speakers_name(dash):
 ])
 def test_reports_side_by_side_keep_their_own_speakers(text, expected):
     assert sources(text) == expected
+
+
+def test_it_continues_whoever_spoke_last_with_any_verb_of_saying():
+    text = ("Amnesty International said security forces killed at least 30 protesters. The government denied the "
+            "claim. It said 12 people died.")
+    assert sources(text) == [(30, "Amnesty International"), (12, "government")]

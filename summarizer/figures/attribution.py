@@ -329,14 +329,14 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
         t = e.root
         while t.dep_ in ("appos", "pobj", "prep", "compound", "conj") and t.head != t:
             t = t.head
-        if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS or \
+        if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS | L.SPEECH_VERBS or \
                 any(lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
             _put(last, f"speaking {kind}", re.sub(r"^[Tt]he ", "", e.text))
             if kind == "person":
                 named_subjects.add(t.i)
     for t in sent:  # "The witness said ...", "Police said ...": who speaks now, named or not
-        if t.dep_ != "nsubj" or lemma(t.head) not in L.REPORT_VERBS or t.pos_ not in ("NOUN", "PROPN") \
-                or t.i in named_subjects:  # "a spokesman, Bryan Purtell, said": the name stands
+        if t.dep_ != "nsubj" or lemma(t.head) not in L.REPORT_VERBS | L.SPEECH_VERBS \
+                or t.pos_ not in ("NOUN", "PROPN") or t.i in named_subjects:  # "a spokesman, Ali Noor, said"
             continue
         named = _named_before(t, last)
         if named:
