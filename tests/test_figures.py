@@ -285,3 +285,11 @@ def test_a_list_of_named_people_the_parser_reads_as_appositions_counts_each():
     text = ("Among those killed were the police chief Colonel Omar Farah Ali, the deputy mayor Ahmed Noor, senior "
             "officer Abdi Warsame Yusuf and the head of the finance office Hassan Dahir Jama.")
     assert read(text) == [("killed", 1, "part")] * 4
+
+
+@pytest.mark.parametrize("headline,expected", [
+    ("Gunman Kills 3 Guards, Wounds 4", [("killed", 3, "incident"), ("wounded", 4, "incident")]),
+    ("Gunman Kills 3 Guards, Wounds 1", [("killed", 3, "incident"), ("wounded", 1, "incident")]),
+])
+def test_a_headline_verb_read_as_a_noun_before_its_number(headline, expected):
+    assert read(headline) == expected

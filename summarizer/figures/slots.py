@@ -164,6 +164,8 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             tolls = [t for t in g.children if t.dep_ in ("nsubj", "dobj") and lemma(t) in L.TOLL_NOUNS]
             if tolls:
                 return _toll_field(tolls[0]), g, None  # "the death toll rose to 30"
+    if dep == "nummod" and h.i < x.i and verb_field(h):
+        return verb_field(h), h, None  # a headline's "..., Wounds 4": the verb read as a noun before it
     if dep == "attr" and lemma(h) == "be":
         tolls = [t for t in children(h, "nsubj") if lemma(t) in L.TOLL_NOUNS]
         if tolls:
