@@ -182,7 +182,8 @@ def score_sentences(split: str, show: bool = False) -> dict[str, Any]:
                 if f.field in FIELDS and f.mention.value is not None]
         before = t.c.copy()
         t.figures(pred, r["figures"], r.get("tags", []))
-        if show and (t.misses or t.c["tp"] - before["tp"] != len(pred) or t.c["tp"] - before["tp"] != t.c["gold"] - before["gold"]):
+        matched = t.c["tp"] - before["tp"]
+        if show and (t.misses or matched != len(pred) or matched != t.c["gold"] - before["gold"]):
             gold = [(g["field"], g.get("value"), g.get("reported_by")) for g in r["figures"] if g["field"] in FIELDS]
             print(f"{r['id']}: {text}\n  gold {gold}\n  parse {pred}", file=sys.stderr)
         t.misses.clear()
@@ -444,7 +445,8 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test"), required=True)
     ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
     ap.add_argument("--limit", type=int, help="only the first N articles of the split")
-    ap.add_argument("--show", action="store_true", help="sentences, parse: print each figure or source missed (dev only)")
+    ap.add_argument("--show", action="store_true",
+                    help="sentences, parse: print each figure or source missed (dev only)")
     ap.add_argument("--base-url")
     ap.add_argument("--model")
     args = ap.parse_args()

@@ -310,10 +310,11 @@ def _phrase_before(verb: "Token") -> str | None:
 
 
 def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
-    """The names a later 'he said', 'it said' or 'the witness said' may stand for: the last person
-    and organisation named, the last of each that was the subject of a reporting verb (a pronoun that
-    reports more often continues a speaker than names the person last mentioned, often a victim), and
-    the last named with each title or description ('called person witness')."""
+    """The names a later 'he said', 'it said', 'they said', 'the witness said' or 'the statement said'
+    may stand for: the last person and organisation named (not the one told, 'told VOA'), the last
+    speaker of each kind, named or not ('police said': a group; a pronoun that reports more often
+    continues a speaker than names the person last mentioned, often a victim), the last named with
+    each title or description ('called person witness'), and who issued each kind of statement."""
     named_subjects: set[int] = set()
     for e in sent.ents:
         kind = "person" if e.label_ == "PERSON" else "org" if e.label_ == "ORG" else None
