@@ -196,3 +196,8 @@ def test_it_continues_whoever_spoke_last_with_any_verb_of_saying():
     text = ("Amnesty International said security forces killed at least 30 protesters. The government denied the "
             "claim. It said 12 people died.")
     assert sources(text) == [(30, "Amnesty International"), (12, "government")]
+
+
+def test_a_quotation_is_spoken_with_any_verb_of_saying():
+    text = "\u201cTwelve people died. Thirty more were hurt,\u201d the governor explained."
+    assert sources(text) == [(12, "governor"), (30, "governor")]

@@ -197,8 +197,8 @@ def opens_anew(sent: "Span") -> bool:
 def quote_speaker(sent: "Span", quoted: "Callable[[Token], bool]", last: dict[str, str]) -> str | None:
     """Who speaks a quotation, as a sentence that holds part of it says outside the marks ('..., he
     said', 'said Ahmed Ali', 'The governor said: "...'); None where it names no one."""
-    for t in sent:
-        if quoted(t) or t.pos_ != "VERB" or lemma(t) not in L.REPORT_VERBS:
+    for t in sent:  # "..., the governor explained" as well as "..., he said"
+        if quoted(t) or t.pos_ != "VERB" or lemma(t) not in L.REPORT_VERBS | L.SPEECH_VERBS:
             continue
         subj = [s for s in children(t, "nsubj") if not quoted(s) and not _dateline_word(s, sent)]
         if subj:
