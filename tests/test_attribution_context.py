@@ -201,3 +201,11 @@ def test_it_continues_whoever_spoke_last_with_any_verb_of_saying():
 def test_a_quotation_is_spoken_with_any_verb_of_saying():
     text = "\u201cTwelve people died. Thirty more were hurt,\u201d the governor explained."
     assert sources(text) == [(12, "governor"), (30, "governor")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The army issued a statement on Monday. It said 12 militants were killed.", [(12, "army")]),
+    ("Police gave a higher toll. They said 15 people died.", [(15, "Police")]),
+])
+def test_who_gives_a_statement_or_a_toll_speaks(text, expected):
+    assert sources(text) == expected

@@ -330,13 +330,13 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
         t = e.root
         while t.dep_ in ("appos", "pobj", "prep", "compound", "conj") and t.head != t:
             t = t.head
-        if t.dep_ == "nsubj" and lemma(t.head) in L.REPORT_VERBS | L.SPEECH_VERBS or \
+        if t.dep_ == "nsubj" and _speaks(t.head) or \
                 any(lemma(t) == "accord" for t in sent[max(0, e.start - 3):e.start]):
             _put(last, f"speaking {kind}", re.sub(r"^[Tt]he ", "", e.text))
             if kind == "person":
                 named_subjects.add(t.i)
     for t in sent:  # "The witness said ...", "Police said ...": who speaks now, named or not
-        if t.dep_ != "nsubj" or lemma(t.head) not in L.REPORT_VERBS | L.SPEECH_VERBS \
+        if t.dep_ != "nsubj" or not _speaks(t.head) \
                 or t.pos_ not in ("NOUN", "PROPN") or t.i in named_subjects:  # "a spokesman, Ali Noor, said"
             continue
         named = _named_before(t, last)
@@ -353,6 +353,13 @@ def remember_speakers(sent: "Span", last: dict[str, str]) -> None:
             issuer = _subject_name(subj[0], last) if subj else None
         if issuer:
             _put(last, f"issued {lemma(t)}", issuer)
+
+
+def _speaks(verb: "Token") -> bool:
+    """A verb of saying, or one that gives a statement or a toll ('issued a statement', 'gave a
+    higher toll'): its subject is a speaker."""
+    return lemma(verb) in L.REPORT_VERBS | L.SPEECH_VERBS or verb.pos_ == "VERB" and any(
+        lemma(o) in L.REPORT_NOUNS | L.TOLL_NOUNS for o in children(verb, "dobj"))
 
 
 def _put(last: dict[str, str], key: str, name: str) -> None:
