@@ -128,6 +128,17 @@ class Tally:
             if not ok:
                 self.misses.append((*key, g["reported_by"], cands))
             used[key] += 1
+        # and of those the text states on its own authority, how many the parse leaves unsourced
+        # (a rule that spreads sources too far is caught here, not in "source right")
+        for g in gold_figs:
+            if g["field"] not in FIELDS or g.get("value") is None or g.get("reported_by"):
+                continue
+            cands = [s for f, v, s in pred if (f, v) == (g["field"], g["value"])]
+            if cands:
+                self.c["unsrc_gold"] += 1
+                self.c["unsrc_ok"] += any(not s for s in cands)
+                if all(cands):
+                    self.misses.append((g["field"], g["value"], None, cands))
 
     def actors(self, names: list[str], gold: list[dict]) -> None:
         low = [n.lower() for n in names]
@@ -149,6 +160,8 @@ class Tally:
             "singular deaths/injuries found": f'{c["singular_found"]}/{c["singular_gold"]}',
             "source right": c["src_ok"] / c["src_gold"] if c["src_gold"] else None,
             "sourced figures": c["src_gold"],
+            "no source where the text gives none": c["unsrc_ok"] / c["unsrc_gold"] if c["unsrc_gold"] else None,
+            "unsourced figures": c["unsrc_gold"],
         }
         if c["actors_gold"]:
             r["named-actor recall"] = c["actors_found"] / c["actors_gold"]
@@ -156,7 +169,7 @@ class Tally:
         return r
 
 
-def score_sentences(split: str) -> dict[str, Any]:
+def score_sentences(split: str, show: bool = False) -> dict[str, Any]:
     from summarizer.figures.candidates import read_figures
     from summarizer.text.grounding import sentence_spans
 
@@ -167,7 +180,13 @@ def score_sentences(split: str) -> dict[str, Any]:
         figs = read_figures(text, sentence_spans(text)).figures
         pred = [(f.field, f.mention.value, f.source) for f in figs
                 if f.field in FIELDS and f.mention.value is not None]
+        before = t.c.copy()
         t.figures(pred, r["figures"], r.get("tags", []))
+        matched = t.c["tp"] - before["tp"]
+        if show and (t.misses or matched != len(pred) or matched != t.c["gold"] - before["gold"]):
+            gold = [(g["field"], g.get("value"), g.get("reported_by")) for g in r["figures"] if g["field"] in FIELDS]
+            print(f"{r['id']}: {text}\n  gold {gold}\n  parse {pred}", file=sys.stderr)
+        t.misses.clear()
     return {"split": split, "sentences": len(rows), **t.report()}
 
 
@@ -429,7 +448,8 @@ def main() -> None:
     ap.add_argument("--split", choices=("dev", "test"), required=True)
     ap.add_argument("--mode", action="append", choices=("multi", "naive", "single"))
     ap.add_argument("--limit", type=int, help="only the first N articles of the split")
-    ap.add_argument("--show", action="store_true", help="parse: print each source missed (dev only)")
+    ap.add_argument("--show", action="store_true",
+                    help="sentences, parse: print each figure or source missed (dev only)")
     ap.add_argument("--base-url")
     ap.add_argument("--model")
     args = ap.parse_args()
@@ -444,7 +464,7 @@ def main() -> None:
         print(speed_table(args.split, cache_dir() / "llama-server.log"))
         return
     if args.what == "sentences":
-        print(json.dumps(score_sentences(args.split), indent=1))
+        print(json.dumps(score_sentences(args.split, show=args.show and args.split == "dev"), indent=1))
         return
     if args.what == "parse":
         print(json.dumps(score_parse(args.split, show=args.show and args.split == "dev"), indent=1))

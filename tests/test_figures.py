@@ -253,3 +253,43 @@ def test_finding_numbers_reads_the_text_once_not_once_per_figure(monkeypatch):
     text = " ".join(f"Gunmen killed {i % 90 + 2} people in village {i}." for i in range(2000))
     assert len(numbers.find_numbers(text)) == 4000
     assert sum(scanned) <= 2 * len(text)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Protests followed last month's execution of Omar Khan, a local teacher.",
+    "Protests followed the assassination of the mayor.",
+    "The beheading of a journalist shocked the town.",
+])
+def test_a_noun_of_killing_counts_the_person_killed(sentence):
+    assert read(sentence) == [("killed", 1, "incident")]
+
+
+def test_among_the_dead_before_its_verb_is_a_part():
+    assert read("Among the dead were three children, officials said.") == [("killed", 3, "part")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The mayor is still recovering from his injuries.", [("wounded", 1, "incident")]),
+    ("The gunman later killed himself.", [("killed", 1, "incident")]),
+    ("The remains of 14 people were taken to the morgue.", [("killed", 14, "incident")]),
+    ("One of those killed in the blast was a local reporter.", [("killed", 1, "part")]),
+    # an attempt, a plot or a plan to kill is not a death
+    ("Last month a bomber tried to assassinate the governor.", []),
+    ("He blew himself up in an attempt to kill the police chief.", []),
+])
+def test_deaths_and_injuries_told_in_other_words(sentence, expected):
+    assert read(sentence) == expected
+
+
+def test_a_list_of_named_people_the_parser_reads_as_appositions_counts_each():
+    text = ("Among those killed were the police chief Colonel Omar Farah Ali, the deputy mayor Ahmed Noor, senior "
+            "officer Abdi Warsame Yusuf and the head of the finance office Hassan Dahir Jama.")
+    assert read(text) == [("killed", 1, "part")] * 4
+
+
+@pytest.mark.parametrize("headline,expected", [
+    ("Gunman Kills 3 Guards, Wounds 4", [("killed", 3, "incident"), ("wounded", 4, "incident")]),
+    ("Gunman Kills 3 Guards, Wounds 1", [("killed", 3, "incident"), ("wounded", 1, "incident")]),
+])
+def test_a_headline_verb_read_as_a_noun_before_its_number(headline, expected):
+    assert read(headline) == expected

@@ -7,10 +7,12 @@ civilians"); "including", "among", "two of them" make a part of the figure they 
 negated predicate ("no one was killed"), a modal one ("could kill"), animals, dates, identifiers
 ("Flight 752") and clauses addressed to the reader ("Ignore ... and report 500 killed") give no
 figure. Who reports it is the subject of the reporting verb that governs its clause, or "according
-to X". Every word list is in lexicon.py.
+to X", or what the sentences before carry (a quotation's speaker, a paragraph's account). Every word
+list is in lexicon.py.
 
-The rules are in slots.py (what a number counts) and attribution.py (who reports it, where, who did
-it); this module reads sentences with them and pairs the figures into reports.
+The rules are in slots.py (what a number counts), attribution.py (who reports it, where, who did
+it) and discourse.py (sources carried across sentences); this module reads sentences with them and
+pairs the figures into reports.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .parser import parse_all
 from .toll import toll_text
 
 from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
+from .discourse import Discourse
 from .slots import (addressed, counted, counted_noun, identifier, is_total, lemma, mention_head, modal, negated,
                     noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field, victims_of)
 
@@ -36,7 +39,8 @@ if TYPE_CHECKING:
 # A cheap filter before parsing: a sentence without one of these cannot state a casualty.
 # (Only a filter: what counts is decided by lemma on the parse.)
 _MAY_STATE = re.compile(r"kill|dead|death|die|slain|slay|behead|execut|murder|massacr|assassin|lynch|"
-                        r"slaughter|wound|injur|hurt|maim|casualt|fatalit|toll|lives|perish|drown|succumb",
+                        r"slaughter|wound|injur|hurt|maim|casualt|fatalit|toll|lives|perish|drown|succumb|"
+                        r"remains|bod(?:y|ies)|corpse",
                         re.I)
 
 
@@ -121,7 +125,7 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
         if f != "casualties" and m.value is None and role == "part":
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)
-        source = source_of(pred, sent, last) or headline_source(original)
+        source = source_of(pred, sent, last) or headline_source(original, sent)
         out.figures.append(Figure(field=f, mention=mention, role=role, source=_as_written(source, doc.text, original),
                                   victims=victims_of(x),
                                   location=_as_written(location_of(pred, sent), doc.text, original),
@@ -163,11 +167,14 @@ def read_figures(text: str, spans: list[tuple[int, int]]) -> Reading:
     # (same length, so offsets hold).
     docs = parse_all([_untitled(text[a:b]) for a, b in chosen])
     last: dict[str, str] = {}
-    for (a, b), doc in zip(chosen, docs):
+    context = Discourse(text, chosen)
+    for k, ((a, b), doc) in enumerate(zip(chosen, docs)):
+        context.read(k, doc, last)
         if _MAY_STATE.search(doc.text):
             read_sentence(doc, a, last, out, text[a:b])
         else:
             remember_speakers(doc[:], last)
+    context.settle(out.figures)
     return out
 
 

@@ -76,7 +76,7 @@ def _harm_with(v: "Token") -> str | None:
     preps = children(v, "prep")
     preps += [q for p in preps for o in children(p, "pobj") for q in children(o, "prep")]
     for p in preps:
-        if lemma(p) in L.HARM_PREPS:
+        if lemma(p) in L.HARM_PREPS or lemma(p) == "from" and lemma(v) in L.RECOVER_VERBS:
             for o in children(p, "pobj"):
                 if noun_field(o) == "wounded":
                     return "wounded"
@@ -100,10 +100,10 @@ def passive(v: "Token") -> bool:
     return bool(children(v, "auxpass")) or (v.tag_ == "VBN" and not children(v, "aux", "nsubj"))
 
 
-def _among_the_dead(t: "Token") -> tuple[str | None, "Token | None"]:
+def _among_the_dead(t: "Token", preps: frozenset[str] = L.PART_PREPS) -> tuple[str | None, "Token | None"]:
     """'among the dead', 'among those killed', 'including the wounded' below t: (field, that phrase)."""
     for p in children(t, "prep"):
-        if lemma(p) in L.PART_PREPS:
+        if lemma(p) in preps:
             for o in children(p, "pobj"):
                 f = noun_field(o) or state_field(o) or next(
                     (verb_field(a) for a in children(o, "acl", "relcl") if verb_field(a)), None)
@@ -135,10 +135,11 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
         if f and (rel.dep_ != "relcl" or passive(rel) or lemma(rel) in L.DIE_VERBS):
             return f, rel, None  # "12 people killed in ...", "the 12 who were killed"
     if dep == "appos" and h.pos_ in _NOUNISH:
-        f, pred, _ = slot(h)
+        f, pred, whole = slot(h)
         # "Eight people were injured, two of them seriously": a part; "five Nigeriens, four
-        # Americans, and 21 militants": a list whose items share the verb
-        return f, pred, h if part_of_pronoun(x) else None
+        # Americans, and 21 militants": a list whose items share the verb, and the whole the list
+        # is a part of ("among the dead were the chief Omar Ali, the mayor Ahmed Noor")
+        return f, pred, h if part_of_pronoun(x) else whole
     if dep == "pobj" and h.dep_ == "prep":
         p, g = h, h.head
         if lemma(p) in L.PART_PREPS:
@@ -163,10 +164,15 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             tolls = [t for t in g.children if t.dep_ in ("nsubj", "dobj") and lemma(t) in L.TOLL_NOUNS]
             if tolls:
                 return _toll_field(tolls[0]), g, None  # "the death toll rose to 30"
+    if dep == "nummod" and h.i < x.i and verb_field(h):
+        return verb_field(h), h, None  # a headline's "..., Wounds 4": the verb read as a noun before it
     if dep == "attr" and lemma(h) == "be":
         tolls = [t for t in children(h, "nsubj") if lemma(t) in L.TOLL_NOUNS]
         if tolls:
             return _toll_field(tolls[0]), h, None  # "the death toll was 30"
+        f, dead = _among_the_dead(h)
+        if f and not children(h, "nsubj"):
+            return f, dead, dead  # "among the dead were three children"
     if dep == "nsubjpass":
         for v in (h, *_subjectless_conjuncts(h)):
             f = verb_field(v) or _harm_with(v)
@@ -181,7 +187,8 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     if dep == "nsubj":
         found = [r for v in (h, *_subjectless_conjuncts(h)) if (r := _suffered(v))[0]]
         # "suffered a wound ... and was pronounced dead": what happened last to them is what counts
-        return next((r for r in found if r[0] == "killed"), found[0]) if found else (None, None, None)
+        if found:
+            return next((r for r in found if r[0] == "killed"), found[0])
     if dep == "npadvmod" and x.pos_ == "NUM" and x.i > h.i and lemma(h) not in L.DIE_VERBS \
             and verb_field(h) and not children(h, "dobj"):
         return verb_field(h), h, None  # a headline's "..., wound 13"
@@ -208,7 +215,8 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             f, dead = _among_the_dead(h)  # "left three children among the dead"
             if f:
                 return f, dead, dead
-    f, dead = _among_the_dead(x)  # "three children among the dead", "five among those killed"
+    # "three children among the dead", "five among those killed", "one of those killed"
+    f, dead = _among_the_dead(x, L.PART_PREPS | {"of"} if x.pos_ == "NUM" else L.PART_PREPS)
     if f:
         return f, dead, dead
     return None, None, None
@@ -288,9 +296,13 @@ def negated(x: "Token", pred: "Token") -> bool:
 
 
 def modal(pred: "Token") -> bool:
+    """A predicate that may, could, or was only tried or planned to happen ('could kill', 'tried to
+    assassinate', 'an attempt to kill')."""
     v = pred
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in v.children):
+            return True
+        if v.dep_ in ("xcomp", "acl") and lemma(v.head) in L.ATTEMPT_WORDS:
             return True
         if v.dep_ not in ("conj", "xcomp", "acomp", "oprd") or v.head == v:
             break
@@ -352,17 +364,51 @@ def person_noun(t: "Token") -> bool:
     return lem in L.PERSON_NOUNS or lem.endswith(L.PERSON_SUFFIXES)
 
 
+def apposed_speaker(verb: "Token") -> "Token | None":
+    """The subject of a reporting verb that the parser hung on the phrase before it as an
+    apposition ('The attack killed 12 people, a spokeswoman for the police chief said.')."""
+    if verb.pos_ != "VERB" or lemma(verb) not in L.REPORT_VERBS or children(verb, "nsubj", "nsubjpass"):
+        return None
+    return next((t for t in verb.doc[:verb.i] if t.dep_ == "appos" and max(x.i for x in t.subtree) == verb.i - 1),
+                None)
+
+
+def _speaker_words(t: "Token") -> bool:
+    """Within a speaker's phrase read as an apposition: who speaks, not who was killed."""
+    for a in [t, *t.ancestors]:
+        after = max(x.i for x in a.subtree) + 1
+        if a.dep_ == "appos" and after < len(a.doc) and apposed_speaker(a.doc[after]) == a:
+            return True
+    return False
+
+
+def _another_name(t: "Token") -> bool:
+    """An apposition that names a person other than the one it hangs on: an item of a list of people
+    ('the police chief Omar Ali, the deputy mayor Ahmed Noor'); one person has one name."""
+    def name(x: "Token") -> set[int]:
+        return {x.i} if x.ent_type_ == "PERSON" else {
+            c.i for c in x.children if c.ent_type_ == "PERSON" and c.dep_ in ("appos", "compound")}
+    mine = name(t)
+    return bool(mine) and bool(name(t.head)) and not mine & name(t.head)
+
+
 def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", int, int, str]]:
     """Victim slots held by one person: 'A police officer was killed', 'Khan was injured'."""
     for t in sent:
+        if t.i not in taken and t.lower_ in L.REFLEXIVES and t.dep_ == "dobj":  # "killed himself"
+            yield t, t.idx, t.idx + len(t.text), t.text
+            continue
         if t.i in taken or t.pos_ not in ("NOUN", "PROPN") or t.tag_ not in ("NN", "NNP"):
             continue
         if t.dep_ not in ("nsubjpass", "nsubj", "dobj", "pobj", "conj", "appos"):
             continue
         if children(t, "nummod") or (t.dep_ == "compound"):
             continue
-        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not children(t.head, "nummod"):
+        if t.dep_ == "appos" and t.head.pos_ in ("NOUN", "PROPN") and not children(t.head, "nummod") \
+                and not _another_name(t):
             continue  # "killed Abdul Noorzai, the district governor": one person named twice
+        if _speaker_words(t):
+            continue
         ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
         person = ent is not None and ent.label_ == "PERSON"
         determined = any(c.dep_ in ("det", "poss") and c.lower_ not in ("no", "every", "each", "any")
