@@ -293,3 +293,29 @@ def test_a_list_of_named_people_the_parser_reads_as_appositions_counts_each():
 ])
 def test_a_headline_verb_read_as_a_noun_before_its_number(headline, expected):
     assert read(headline) == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Six people, both villagers and policemen, died when the shell hit.", ["mixed"]),
+    ("More than a dozen people, both civilians and soldiers, were wounded.", ["mixed"]),
+    ("The mortar wounded 9 people, all of them soldiers, the army said.", ["combatants"]),
+    ("Seven people, all of them police officers, were killed.", ["combatants"]),
+    ("Gunmen killed six people at a checkpoint manned by troops.", [None]),  # the troops are not the victims
+    ("Six people, including two children, were killed.", [None, "civilians"]),  # a part, with its own figure
+])
+def test_victims_are_read_from_the_description_set_off_after_the_people_noun(sentence, expected):
+    assert [f.victims for f in read_figures(sentence, sentence_spans(sentence)).figures] == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The ministry says more than 900 civilians have died in the province in the past eight months.",
+     [("killed", 900, "total")]),
+    ("There were more than 1,600 deaths in the first six months of 2017.", [("killed", 1600, "total")]),
+    ("168 peacekeepers have been killed since the mission was established in 2007.", [("killed", 168, "total")]),
+    ("A car bomb killed three soldiers near Tikrit on Sunday.", [("killed", 3, "incident")]),
+    ("More than 12 people were killed, the deadliest attack this year.", [("killed", 12, "incident")]),  # a rank
+    ("Two guards died, and 40 others have died in the city this year.",
+     [("killed", 2, "incident"), ("killed", 40, "total")]),  # the period hangs from the second verb only
+])
+def test_a_period_or_war_attached_to_the_figure_makes_it_a_running_total(sentence, expected):
+    assert read(sentence) == expected

@@ -27,8 +27,6 @@ from rapidfuzz import fuzz
 from ..llm import prompts
 from . import actors, chain
 from .results import ArticleResult
-from .totals import running_total
-from .victims import victims_of
 from ..text.read import Article
 from ..models.daily import (
     ActorRole, ArticleRef, CitedEvidence, DailyBrief, DailyMeta, DailyStats, Incident, MergedActor, MergedAsset,
@@ -278,9 +276,8 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     Across articles, two reports are one incident when they name the same place (fuzzily, more than
     a country), neither victims nor perpetrator differ, and the articles' dates agree (or one is not
     known, or they are a day apart and give the same toll). A report with no number ("dozens were
-    killed") or a running total ("1,600 deaths in the first six months") makes no row: a row is one
-    incident's toll; it stays in its article's brief. A numberless lead still places the figures
-    that follow it ("attacked a base in Somalia, killing dozens ... 60 troops were killed in the
+    killed") makes no row; a running total is among its brief's background figures, never here. A
+    numberless lead still places the figures that follow it ("attacked a base in Somalia, killing dozens ... 60 troops were killed in the
     clashes").
     """
     dates = {aid: b.dateline.date if b.dateline else None for aid, b in briefs.items()}
@@ -297,9 +294,9 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
             if fresh:
                 last, lead = None, None
             lead = c.location or lead
-            if (c.killed is None and c.wounded is None) or running_total(c):
+            if c.killed is None and c.wounded is None:
                 continue
-            report = TollReport(article=aid, **c.model_dump(exclude={"evidence", "victims"}), victims=victims_of(c),
+            report = TollReport(article=aid, **c.model_dump(exclude={"evidence"}),
                                 evidence=_cite_all((aid, ev) for ev in c.evidence))
             group, part = None, False
             if i in linked:  # the article says these reports are one incident

@@ -26,10 +26,11 @@ from ..text.grounding import is_title, sentence_spans
 from .mentions import Mention, find_numbers
 from .parser import parse_all
 from .toll import toll_text
+from .totals import is_total
 
 from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
 from .discourse import Discourse
-from .slots import (addressed, counted, counted_noun, identifier, is_total, lemma, mention_head, modal, negated,
+from .slots import (addressed, counted, counted_noun, identifier, lemma, mention_head, modal, negated,
                     noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field, victims_of)
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
             out.dropped.append(Dropped(m.text, "hypothetical (a modal verb)"))
             continue
         part = whole is not None or part_of_pronoun(x)
-        role = "part" if part else "total" if is_total(sent, pred) else "incident"
+        role = "part" if part else "total" if is_total(pred, x) else "incident"
         if f != "casualties" and m.value is None and role == "part":
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)

@@ -78,10 +78,20 @@ IDENTIFIER_NOUNS = frozenset("flight route resolution article chapter section hi
 # Running totals: the period or the war a toll covers, not one event.
 TOTAL_SUBJECTS = frozenset("war conflict fighting violence insurgency invasion campaign occupation "
                            "crisis uprising offensive battle siege".split())
-TOTAL_PHRASES = ("since", "so far", "to date", "this year", "last year", "this month", "this week",
-                 "over the past", "over the last", "in the past", "during the war", "during the conflict",
-                 "throughout the", "the war", "the conflict", "the invasion", "overall", "in recent years",
-                 "in recent months", "a year", "cumulative")
+# The period a toll covers, attached to the figure's verb or noun (totals.py): "since 2014", "in the
+# past eight months", "in the first six months of 2017", "in recent years", "this year", "a year",
+# "during the war", "so far", "to date", "overall", "cumulative".
+SINCE_WORDS = frozenset("since".split())
+PERIOD_NOUNS = frozenset("year month week day decade".split())
+SPAN_WORDS = frozenset("past last first previous recent".split())  # "in the past eight months"
+SPAN_PREPS = frozenset("in during over within across throughout for".split())
+THIS_WORDS = frozenset("this last a per".split())  # "this year", "last month", "5,000 a year"
+WAR_NOUNS = frozenset("war conflict invasion".split())  # "during the war", "killed in the conflict"
+# (word, the word it takes): "so far", "to date"
+TOTAL_PAIRS = frozenset({("far", "so"), ("to", "date")})
+TOTAL_WORDS = frozenset("overall cumulative".split())
+# "the deadliest attack this year": a period that ranks the event, not a toll of it
+RANK_WORDS = frozenset("most least".split())
 
 # Parts of a figure: "including two children", "among them", "two of them", "of whom".
 PART_PREPS = frozenset("include among".split())
@@ -135,6 +145,8 @@ COMBATANT_NOUNS = frozenset(
     "soldier troop fighter militant insurgent rebel jihadist gunman combatant serviceman servicemember "
     "marine paratrooper militiaman commando attacker bomber assailant police policeman guard sailor "
     "airman trooper recruit cadet force militia terrorist".split())
+# "six people, both villagers and policemen": conjuncts that describe the people, not add to them
+BOTH_WORDS = frozenset("both".split())
 # Words before a noun that make it count combatants: "police personnel", "security forces".
 COMBATANT_MODIFIERS = frozenset("police military security army naval paramilitary".split())
 

@@ -1,12 +1,11 @@
 """What a number counts, read from the dependency parse: the death or injury predicate it is bound to
 (subject of "were killed", object of "killed", "left 5 dead", "the deaths of 12", "the toll rose to
-30"), whether it is a part of another figure, negated, hypothetical, a running total or an
+30"), whether it is a part of another figure, negated, hypothetical or an
 identifier, and whom it counts. Every word list is in lexicon.py.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterator
 
 from . import lexicon as L
@@ -328,8 +327,31 @@ def identifier(head: "Token") -> bool:
 
 
 def victims_of(x: "Token") -> str | None:
+    """Who the phrase headed by x counts: its noun's side, or, where that names none ("people"), the
+    description set off after it ("nine people, all of them soldiers"; "six people, both villagers and
+    policemen": mixed)."""
     noun = counted_noun(x)
+    own = _side(noun)
+    if own:
+        return own
+    sides = {s for d in _descriptions(noun) if (s := _side(d))}
+    return "mixed" if len(sides) > 1 else next(iter(sides), None)
+
+
+def _side(noun: "Token") -> str | None:
     return _victims_of({lemma(noun), noun.lower_} | {lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")})
+
+
+def _descriptions(noun: "Token") -> Iterator["Token"]:
+    """Nouns that describe `noun` without counting anything of their own: an apposition ("all of them
+    soldiers") or conjuncts opened by "both" ("both civilians and soldiers"). One with a number is a
+    figure of its own ("4 people, two soldiers and two civilians"), read as one by slot()."""
+    for d in children(noun, "appos"):
+        if not children(d, "nummod") and not part_of_pronoun(d):
+            yield d
+    for c in children(noun, "conj"):
+        if any(lemma(p) in L.BOTH_WORDS for p in children(c, "preconj")):
+            yield from (d for d in (c, *c.conjuncts) if d is not noun and not children(d, "nummod"))
 
 
 def _victims_of(words: set[str]) -> str | None:
@@ -342,20 +364,6 @@ def victims_named(text: str) -> str | None:
     """Who a short text (a question) is about: "How many soldiers died?" -> "combatants"."""
     (doc,) = parse_all([text])
     return _victims_of({lemma(t) for t in doc} | {t.lower_ for t in doc})
-
-
-def is_total(sent: "Span", pred: "Token") -> bool:
-    # a relative clause's figure is as total as the phrase it describes ("the seventh strike this
-    # year, which have killed 22 militants in total")
-    rel = next((a for a in (pred, *pred.ancestors) if a.dep_ == "relcl"), None)
-    scope = rel.head if rel is not None else pred
-    clause = " ".join(t.lower_ for t in scope.subtree) if scope.dep_ != "ROOT" else sent.text.lower()
-    if any(lemma(p) == "since" for p in pred.subtree if p.dep_ in ("prep", "mark")):
-        return True
-    subjects = [s for s in pred.children if s.dep_ == "nsubj"]
-    if any(lemma(s) in L.TOTAL_SUBJECTS for s in subjects):
-        return True
-    return any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", clause) for p in L.TOTAL_PHRASES)
 
 
 def person_noun(t: "Token") -> bool:
