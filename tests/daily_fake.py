@@ -17,6 +17,7 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from summarizer.llm.extract import unmarked
 from summarizer.text.grounding import headline_of
 
 from .fakeserver import chat_completion, schema_of
@@ -29,12 +30,13 @@ HEADER = re.compile(r"^(source|published|url|date|title):", re.I)
 
 
 def article_of(body: dict[str, Any]) -> str | None:
-    """The article text a per-article request carries (None for the narrative request)."""
+    """The article text a per-article request carries, without the figure marks the passes add to
+    it (None for the narrative request)."""
     content = body["messages"][-1]["content"]
     if "BRIEFS OF THE DAY" in content:
         return None
     m = ARTICLE.search(content)
-    return m.group(1) if m else None
+    return unmarked(m.group(1)) if m else None
 
 
 class Filler:
