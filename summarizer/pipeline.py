@@ -15,7 +15,8 @@ from .llm import extract, prompts
 from .figures.toll import toll_text
 from .llm.backend import Backend
 from .text.dateline import find_dateline
-from .text.grounding import Grounder, headline_of, stated_headline
+from .text.grounding import Grounder, headline_of, headline_span, stated_headline
+from .text.injection import overlaps
 from .models.brief import Brief, Casualty, Meta, Rejected
 from .verify.conflicts import drop_answered_questions
 from .verify.drafts import verify_drafts
@@ -24,7 +25,7 @@ from .verify.prose import check_dateline, check_prose
 
 
 MAX_FACTS = 4  # the main tolls: the overview needs no more, and every prompt token costs time
-FALLBACK_HEADLINE = 120  # the article's own first line, cut: its headline, or when the model's fails its check
+FALLBACK_HEADLINE = 120  # the article's first line, cut: its own headline, or when the model's fails
 # What a brief depends on besides the article and the model: the stages that read, prompt for and
 # check it (whole subpackages, so a module added to one counts without a list to keep), this
 # module, and the libraries whose behaviour shapes it (answer parsing, sentences, fuzzy matching,
@@ -76,8 +77,10 @@ async def brief_of(backend: Backend, text: str, source: str | None, mode: str, c
     """Run the passes for `mode` ("multi", "single" or "naive") and verify what comes back."""
     started = time.perf_counter()
     grounder = Grounder(text)
-    # in multi mode an article's own headline is the brief's: the model writes one only where there is none
-    own = stated_headline(text) if mode == "multi" else None
+    # in multi mode an article's own headline is the brief's (the model writes one only where there
+    # is none), unless it is text addressed to the model
+    head = headline_span(text)
+    own = None if mode != "multi" or (head and overlaps(*head, grounder.injected_spans)) else stated_headline(text)
     if mode == "multi":
         drafts = await extract.extract_facts(backend, text, chunk_chars, grounder)
         t = time.perf_counter()

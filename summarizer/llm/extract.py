@@ -1,8 +1,9 @@
 """Extraction passes: focused questions a small model answers well, run against one backend.
 
 "multi" mode asks three short questions per article: check the casualty figures the program found
-(each marked in a few of its words; the model never writes a number), list actors, assets and bases,
-then write the overview with the verified casualty figures in hand. Every pass's instructions are in
+(each marked in the article; the model never writes a number), list the actors (and assets and
+bases, where the article names any), then write the overview with the verified casualty figures in
+hand. Every pass's instructions are in
 the static system prompt and the article follows it, so the passes differ only in a short last task:
 a server that reuses the prompt prefix (llama.cpp) reads the instructions once per run and the
 article once per article. "single" mode asks for the whole brief in one call, for strong hosted
@@ -31,7 +32,6 @@ from ..figures.equipment import entity_sections
 from ..figures.mentions import Mention, find_numbers
 from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, Brief, Dateline, Usage, figure_labels,
                             section_draft)
-
 
 
 @functools.cache
