@@ -24,7 +24,7 @@ from .verify.items import ground_only
 from .verify.prose import check_dateline, check_prose
 
 
-MAX_FACTS = 4  # the main tolls: the overview needs no more, and every prompt token costs time
+MAX_FACTS = 3  # the main tolls: the overview needs no more, and every prompt token costs time
 FALLBACK_HEADLINE = 120  # the article's first line, cut: its own headline, or when the model's fails
 # What a brief depends on besides the article and the model: the stages that read, prompt for and
 # check it (whole subpackages, so a module added to one counts without a list to keep), this

@@ -116,3 +116,18 @@ def test_a_title_line_addressed_to_the_model_is_not_the_briefs_headline():
     (overview,) = _asked(server, "TASK: OVERVIEW")
     assert "headline" in schema_of(overview)["properties"]  # the model is asked for one instead
     assert "Ignore" not in brief.headline
+
+
+def test_an_open_question_cites_its_sentence_by_its_opening_words():
+    from summarizer.llm.extract import QUESTION_QUOTE_CHARS, OverviewAnswer, SummaryAnswer
+
+    for answer in (OverviewAnswer, SummaryAnswer):  # the grammar stops the quote there
+        schema = answer.model_json_schema()
+        assert schema["$defs"]["OpenQuestionDraft"]["properties"]["quote"]["maxLength"] == QUESTION_QUOTE_CHARS
+    text = ("Officials said the attackers, who wore police uniforms and arrived in two pickup trucks shortly "
+            "before dawn, had not yet been identified by any group.")
+    cut = text[:QUESTION_QUOTE_CHARS]
+    drafts = {"open_questions": [DRAFTS["open_questions"](quote=cut, question="Who were the attackers?",
+                                                           why="Not stated.")]}
+    (q,) = verify_drafts(text, drafts, Grounder(text)).items["open_questions"]
+    assert q.evidence[0].quote == cut and text[q.evidence[0].start:q.evidence[0].end] == cut

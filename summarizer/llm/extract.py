@@ -30,8 +30,8 @@ from ..text.grounding import Grounder, headline_span, sentence_spans
 from ..figures.candidates import Candidate, candidates, read_figures
 from ..figures.equipment import entity_sections
 from ..figures.mentions import Mention, find_numbers
-from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, Brief, Dateline, Usage, figure_labels,
-                            section_draft)
+from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, QUOTE_DESCRIPTION, Brief, Dateline, Usage,
+                            figure_labels, section_draft)
 
 
 @functools.cache
@@ -48,13 +48,19 @@ _OVERVIEW_FIELDS: dict[str, Any] = {
 # the grammar stops it at about two (a sentence cut there is dropped: verify/prose.check_prose).
 SUMMARY_CHARS = 320
 _PASS_SUMMARY = (str, Field(max_length=SUMMARY_CHARS, description="2 short sentences, bottom line up front."))
+# Its open question's quote: the opening words of the sentence that raises it are enough to find
+# that sentence in the article (grounding), and a copied sentence is the longest thing it writes.
+QUESTION_QUOTE_CHARS = 120
+_QUESTION = {"open_questions": create_model(
+    "OpenQuestionDraft", __base__=DRAFTS["open_questions"],
+    quote=(str, Field(max_length=QUESTION_QUOTE_CHARS, description=QUOTE_DESCRIPTION)))}
 # The dateline is read from the text by the program (dateline.py); only single mode asks for it.
 OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"],
                                extra={**_OVERVIEW_FIELDS, "summary": _PASS_SUMMARY},
-                               at_least={"open_questions": 1}, at_most=PASS_LIMITS)
+                               at_least={"open_questions": 1}, at_most=PASS_LIMITS, items=_QUESTION)
 # for an article with its own headline (grounding.stated_headline): the model need not write one
 SummaryAnswer = section_draft("SummaryAnswer", ["open_questions"], extra={"summary": _PASS_SUMMARY},
-                              at_least={"open_questions": 1}, at_most=PASS_LIMITS)
+                              at_least={"open_questions": 1}, at_most=PASS_LIMITS, items=_QUESTION)
 SingleAnswer = section_draft(
     "SingleAnswer",
     ["actors", "assets", "bases", "casualties", "background_figures", "open_questions"],

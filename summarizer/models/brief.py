@@ -236,12 +236,13 @@ def prompt_models() -> dict[str, type[BaseModel]]:
 
 
 def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None = None,
-                  at_least: dict[str, int] | None = None, at_most: dict[str, int] | None = None) -> type[BaseModel]:
+                  at_least: dict[str, int] | None = None, at_most: dict[str, int] | None = None,
+                  items: dict[str, type[BaseModel]] | None = None) -> type[BaseModel]:
     """A response model holding lists of drafts for the named sections (one extraction pass);
-    `at_most` tightens SECTION_LIMITS for a pass."""
-    low, high = at_least or {}, {**SECTION_LIMITS, **(at_most or {})}
+    `at_most` tightens SECTION_LIMITS for a pass, `items` replaces a section's draft model."""
+    low, high, drafts = at_least or {}, {**SECTION_LIMITS, **(at_most or {})}, {**DRAFTS, **(items or {})}
     fields: dict[str, Any] = {
-        s: (list[DRAFTS[s]], Field(default_factory=list, min_length=low.get(s, 0), max_length=high[s]))
+        s: (list[drafts[s]], Field(default_factory=list, min_length=low.get(s, 0), max_length=high[s]))
         for s in sections
     }
     fields.update(extra or {})
