@@ -16,39 +16,27 @@ from ..figures import lexicon as L
 from ..models.brief import Actor
 from ..text.grounding import fold, name_key
 
-# Wire services and international broadcasters that news copy cites by name.
-OUTLETS = frozenset({"afp", "agence france presse", "ap", "associated press", "reuters", "voa", "voice of america",
-                     "bbc", "cnn", "al jazeera", "xinhua", "tass", "ria novosti", "interfax", "irna", "anadolu",
-                     "anadolu agency", "dpa", "efe", "upi", "kyodo", "yonhap", "nhk", "al arabiya"})
-# What an outlet's name may end in: "Interfax news agency", "State News Service", "Press TV"
-_OUTLET_TAILS = ("news agency", "news service", "press agency", "news", "television", "tv", "radio",
-                 "broadcasting corporation", "newspaper")
-# What a document is called after its author's name: "the AMISOM Statement", "the ECOWAS communique"
-DOCUMENTS = L.REPORT_NOUNS | frozenset("communique release bulletin declaration memo letter".split())
-# Function words an initialism leaves out: "Organization of the Islamic Cooperation" -> OIC
-_SKIP = frozenset("of the and for in on de".split())
-
 
 def is_outlet(name: str) -> bool:
     """A news outlet's name: a wire service ("VOA", "VOA Somali", "AFP") or an "X news agency"."""
     key = name_key(name)
     words = key.split()
-    if key in OUTLETS or (len(words) > 1 and words[0] in OUTLETS):
+    if key in L.OUTLETS or (len(words) > 1 and words[0] in L.OUTLETS):
         return True
-    return any(key.endswith(f" {tail}") for tail in _OUTLET_TAILS)
+    return any(key.endswith(f" {tail}") for tail in L.OUTLET_TAILS)
 
 
 def without_document(name: str) -> str:
     """The author of a document named as an actor: "AMISOM Statement" -> "AMISOM"."""
     words = name.split()
-    while len(words) > 1 and name_key(words[-1]) in DOCUMENTS:
+    while len(words) > 1 and name_key(words[-1]) in L.DOCUMENT_NOUNS:
         words.pop()
     return " ".join(words)
 
 
 def initials(key: str) -> str:
     """The initialism of a name of several words ("united nations" -> "un"), else ""."""
-    words = [w for w in key.split() if w not in _SKIP]
+    words = [w for w in key.split() if w not in L.INITIALISM_SKIPS]
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 

@@ -205,3 +205,16 @@ ASSET_NOUNS = frozenset(
     "gun firearm launcher battalion brigade regiment division squadron platoon unit".split())
 BASE_NOUNS = frozenset("base airbase airfield airstrip camp outpost garrison barracks fort installation "
                        "facility compound checkpoint headquarters".split())
+
+# The day's actors (daily/actors.py). Wire services and international broadcasters that news copy
+# cites by name: they carry the story, they are no party to it.
+OUTLETS = frozenset({"afp", "agence france presse", "ap", "associated press", "reuters", "voa", "voice of america",
+                     "bbc", "cnn", "al jazeera", "xinhua", "tass", "ria novosti", "interfax", "irna", "anadolu",
+                     "anadolu agency", "dpa", "efe", "upi", "kyodo", "yonhap", "nhk", "al arabiya"})
+# What an outlet's name may end in: "Interfax news agency", "State News Service", "Press TV"
+OUTLET_TAILS = ("news agency", "news service", "press agency", "news", "television", "tv", "radio",
+                "broadcasting corporation", "newspaper")
+# What a document is called after its author's name: "the AMISOM Statement", "the ECOWAS communique"
+DOCUMENT_NOUNS = REPORT_NOUNS | frozenset("communique release bulletin declaration memo letter".split())
+# Function words an initialism leaves out: "Organization of the Islamic Cooperation" -> OIC
+INITIALISM_SKIPS = frozenset("of the and for in on de".split())
