@@ -3,6 +3,8 @@ model writes none), and assets or bases are asked only where the article names e
 
 from __future__ import annotations
 
+import pytest
+
 from summarizer import Summarizer
 from summarizer.figures.equipment import entity_sections
 from summarizer.models.brief import DRAFTS
@@ -119,7 +121,8 @@ def test_a_title_line_addressed_to_the_model_is_not_the_briefs_headline():
 
 
 def test_an_open_question_cites_its_sentence_by_its_opening_words():
-    from summarizer.llm.extract import QUESTION_QUOTE_CHARS, OverviewAnswer, SummaryAnswer
+    from summarizer.llm.extract import OverviewAnswer, SummaryAnswer
+    from summarizer.models.brief import QUESTION_QUOTE_CHARS
 
     for answer in (OverviewAnswer, SummaryAnswer):  # the grammar stops the quote there
         schema = answer.model_json_schema()
@@ -131,3 +134,19 @@ def test_an_open_question_cites_its_sentence_by_its_opening_words():
                                                            why="Not stated.")]}
     (q,) = verify_drafts(text, drafts, Grounder(text)).items["open_questions"]
     assert q.evidence[0].quote == cut and text[q.evidence[0].start:q.evidence[0].end] == cut
+
+
+def test_why_a_question_is_open_is_a_choice_in_the_overview_pass_and_reaches_the_brief_as_written():
+    from pydantic import ValidationError
+
+    from summarizer.models.brief import QuestionDraft
+
+    schema = QuestionDraft.model_json_schema()["properties"]["why"]
+    assert schema["enum"] == ["conflicting accounts", "unconfirmed claim", "not stated"]
+    with pytest.raises(ValidationError):  # prose is refused: the grammar never lets the model write it
+        QuestionDraft(quote="x", question="Who?", why="The article does not provide any information.")
+    text = "Officials said the attackers had not yet been identified."
+    drafts = {"open_questions": [QuestionDraft(quote=text[:30], question="Who were the attackers?",
+                                               why="not stated")]}
+    (q,) = verify_drafts(text, drafts, Grounder(text)).items["open_questions"]
+    assert (q.question, q.why) == ("Who were the attackers?", "not stated")

@@ -145,16 +145,16 @@ def found(text: str, g: Grounder) -> list[Candidate]:
     return candidates(read_figures(text, g.sentence_spans))
 
 
-def label(happened="killed", figure="12"):
+def label(happened="killed"):
     from summarizer.models.brief import FigureLabel
-    return FigureLabel(figure=figure, happened=happened)
+    return FigureLabel(happened=happened)
 
 
 def test_who_reports_where_who_did_it_and_the_victims_come_from_the_parse():
     text = "Gunmen killed 19 civilians in Aleppo on Tuesday, the Syrian Observatory for Human Rights said."
     g = Grounder(text)
     (c,) = found(text, g)
-    out = verify_drafts(text, {}, g, figures=[(c, [label(figure="19")])])
+    out = verify_drafts(text, {}, g, figures=[(c, [label()])])
     (kept,) = out.items["casualties"]
     assert (kept.killed, kept.location, kept.perpetrator, kept.victims) == (19, "Aleppo", "Gunmen", "civilians")
     assert kept.reported_by == "Syrian Observatory for Human Rights"
@@ -181,7 +181,7 @@ def test_vague_running_totals_read_as_written_and_answered_questions_are_not_ope
     text = ("Since January scores of civilians have been killed, reports said. Air raids on Tuesday "
             "killed 19 civilians, the monitor said. It is unclear who flew the jets.")
     g = Grounder(text)
-    figures = [(c, None if c.role == "total" else [label(figure="19")]) for c in found(text, g)]
+    figures = [(c, None if c.role == "total" else [label()]) for c in found(text, g)]
     questions = [draft("open_questions", question="How many civilians were killed?", why="not stated",
                        quote="Air raids on Tuesday killed 19 civilians"),
                  draft("open_questions", question="Who flew the jets?", why="not stated",
@@ -247,12 +247,12 @@ def test_victims_come_from_the_noun_the_figure_counts():
             "Gunmen killed four soldiers and two farmers in Hama.")
     g = Grounder(text)
     cands = found(text, g)
-    out = verify_drafts(text, {}, g, figures=[(c, [label(figure=c.killed.text)]) for c in cands])
+    out = verify_drafts(text, {}, g, figures=[(c, [label()]) for c in cands])
     assert [(c.killed, c.victims, c.part_of_larger_figure) for c in out.items["casualties"]] == [
         (19, "unknown", False), (3, "civilians", True), (4, "combatants", False), (2, "civilians", False)]
 
 
-def test_the_figure_check_follows_the_article_marks_each_figure_and_answers_go_to_the_figure_they_copy():
+def test_the_figure_check_follows_the_article_marks_each_figure_and_answers_go_to_the_figure_by_its_mark():
     import asyncio
 
     from summarizer.llm.extract import Drafts, _label_figures
@@ -266,9 +266,8 @@ def test_the_figure_check_follows_the_article_marks_each_figure_and_answers_go_t
     class Backend:
         async def extract(self, model, messages, max_tokens):
             seen.append(messages)
-            # out of order: the model answered about 30 first
-            return model(figures=[{"figure": "30", "happened": "kidnapped"},
-                                  {"figure": "12", "happened": "killed"}]), Usage(calls=1), 0.1
+            # the answer is keyed by mark, as the grammar writes it
+            return model.model_validate_json('{"#1": "killed", "#2": "kidnapped"}'), Usage(calls=1), 0.1
 
     drafts = Drafts()
     asyncio.run(_label_figures(Backend(), found(text, g), text, text, drafts))
@@ -276,7 +275,8 @@ def test_the_figure_check_follows_the_article_marks_each_figure_and_answers_go_t
     article, task = prompt.split("TASK: FIGURES")
     assert "Market attack" in article and "[" not in article  # the article, as the other passes see it
     # each figure marked in a few of its own words
-    assert "[12]" in task and "[30]" in task and "Shops reopened" not in task and "calm on Monday" not in task
+    assert "killed 12[#1] people" in task and "wounded 30[#2] in" in task
+    assert "Shops reopened" not in task and "calm on Monday" not in task
     ((c, labels),) = drafts.figures
     assert [lab.happened for lab in labels] == ["killed", "kidnapped"]
     out = verify_drafts(text, {}, g, figures=drafts.figures)
@@ -296,7 +296,7 @@ def test_an_answer_that_copies_who_was_counted_is_no_answer(answer, kept):
     text = "Blast in Kabul\n\nThe attack killed two NATO service members and four contractors, officials said."
     g = Grounder(text)
     (c,) = [c for c in found(text, g) if c.killed and c.killed.value == 2]
-    out = verify_drafts(text, {}, g, figures=[(c, [FigureLabel(figure="two", happened=answer)])])
+    out = verify_drafts(text, {}, g, figures=[(c, [FigureLabel(happened=answer)])])
     assert [x.killed for x in out.items["casualties"]] == ([2] if kept else [])
     assert (reading_of(answer) == "unanswered") == (answer[0].isupper() or answer.endswith("that"))
 
@@ -320,10 +320,10 @@ def test_a_headline_toll_the_body_repeats_is_asked_once_and_takes_the_body_answe
     class Backend:
         async def extract(self, model, messages, max_tokens):
             asked.append(messages[-1]["content"].split("TASK: FIGURES")[1])
-            return model(figures=[{"figure": "12", "happened": "killed"}]), Usage(calls=1), 0.1
+            return model.model_validate_json('{"#1": "killed"}'), Usage(calls=1), 0.1
 
     drafts = Drafts()
     asyncio.run(_label_figures(Backend(), found(text, g), text, text, drafts))
-    assert len(asked) == 1 and asked[0].count("[12]") == 1 and "A bomb killed [12]" in asked[0]
+    assert len(asked) == 1 and asked[0].count("12[#") == 1 and "A bomb killed 12[#1]" in asked[0]
     assert len(drafts.figures) == 2  # headline and body: each has the body's answer
     assert all([lab.happened for lab in labels] == ["killed"] for _, labels in drafts.figures)

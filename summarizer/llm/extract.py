@@ -30,8 +30,8 @@ from ..text.grounding import Grounder, headline_span, sentence_spans
 from ..figures.candidates import Candidate, candidates, read_figures
 from ..figures.equipment import entity_sections
 from ..figures.mentions import Mention, find_numbers
-from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, QUOTE_DESCRIPTION, Brief, Dateline, Usage,
-                            figure_labels, section_draft)
+from ..models.brief import (DRAFTS, ITEM_MODELS, PASS_LIMITS, Brief, Dateline, QuestionDraft, Usage,
+                            figure_labels, labels_of, section_draft)
 
 
 @functools.cache
@@ -48,12 +48,7 @@ _OVERVIEW_FIELDS: dict[str, Any] = {
 # the grammar stops it at about two (a sentence cut there is dropped: verify/prose.check_prose).
 SUMMARY_CHARS = 320
 _PASS_SUMMARY = (str, Field(max_length=SUMMARY_CHARS, description="2 short sentences, bottom line up front."))
-# Its open question's quote: the opening words of the sentence that raises it are enough to find
-# that sentence in the article (grounding), and a copied sentence is the longest thing it writes.
-QUESTION_QUOTE_CHARS = 120
-_QUESTION = {"open_questions": create_model(
-    "OpenQuestionDraft", __base__=DRAFTS["open_questions"],
-    quote=(str, Field(max_length=QUESTION_QUOTE_CHARS, description=QUOTE_DESCRIPTION)))}
+_QUESTION = {"open_questions": QuestionDraft}
 # The dateline is read from the text by the program (dateline.py); only single mode asks for it.
 OverviewAnswer = section_draft("OverviewAnswer", ["open_questions"],
                                extra={**_OVERVIEW_FIELDS, "summary": _PASS_SUMMARY},
@@ -78,7 +73,7 @@ class Pass:
 
 
 CASUALTIES_TEMPLATE = "pass_casualties.j2"
-LABEL_TOKENS = 24  # output budget per figure label: {"figure": "...", "happened": "..."}
+LABEL_TOKENS = 14  # output budget per figure label: "#12": "...",
 LABELS_PER_CALL = 12  # figures asked about in one call (a long list loses its order)
 ENTITIES = "entities"
 OVERVIEW = Pass("overview", "pass_overview.j2", OverviewAnswer, 600)
@@ -91,8 +86,8 @@ class Drafts:
     """Everything the model proposed for one article, before verification."""
 
     sections: dict[str, list[BaseModel]] = field(default_factory=dict)
-    # the model's labels of each figure's mentions (killed, then wounded; None where its answer
-    # copied no figure); None: not asked (running totals)
+    # the model's labels of each figure's mentions (killed, then wounded); None: not asked
+    # (running totals)
     figures: list[tuple[Candidate, list[BaseModel | None] | None]] = field(default_factory=list)
     overview: BaseModel | None = None
     # the article's lead as the figure, entities and overview passes read it (figures marked)
@@ -152,12 +147,13 @@ async def _ask(backend: Backend, p: Pass, text: str, drafts: Drafts,
     return answer
 
 
-def _window(text: str, c: Candidate, m: Mention, words: int = 6) -> str:
-    """The words around one figure in its sentence, the figure in brackets: the article is in the
-    prompt already, so a few words say which number is meant, and every prompt token costs time."""
+def _window(text: str, c: Candidate, m: Mention, mark: str, words: int = 6) -> str:
+    """The words around one figure in its sentence, the figure marked as in a marked lead: the
+    article is in the prompt already, so a few words say which number is meant, and every prompt
+    token costs time."""
     left = text[c.start:m.start].split()[-words:]
     right = text[m.end:c.end].split()[:words]
-    return " ".join([*left, f"[{m.text}]", *right])
+    return " ".join([*left, m.text + mark, *right])
 
 
 MARK = "[#{}]"
@@ -197,10 +193,6 @@ def _field(c: Candidate, m: Mention) -> str:
     return "killed" if m is c.killed else "wounded"
 
 
-def _same_figure(copied: str, m: Mention) -> bool:
-    return copied.strip(" []\"'").lower() == m.text.strip().lower()
-
-
 def _asked(found: list[Candidate], text: str) -> tuple[list[tuple[Candidate, Mention]], dict[int, Mention]]:
     """The figures to ask about, in text order, and the headline tolls that take the answer of
     the body figure repeating them (a headline toll the body repeats is one figure,
@@ -219,29 +211,24 @@ def _asked(found: list[Candidate], text: str) -> tuple[list[tuple[Candidate, Men
 async def _label_figures(backend: Backend, found: list[Candidate], text: str, lead: str,
                          drafts: Drafts) -> None:
     """One question for all the figures of an article, after the article (`lead`, the prefix the
-    other passes share), each figure marked in it (or, beyond a long article's lead, shown in a
-    few of its own words): the model says what each number counts (the killed and wounded figures
-    of one report are asked apart, so it is not told the parser's reading). It copies each figure
-    first, so an answer out of order goes to the figure it copied, and one that copies no figure is
-    not used (a small model can lose its place in a list)."""
+    other passes share), each figure marked in it (or, beyond a long article's lead, shown marked in
+    a few of its own words): the model says what each number counts, keyed by its mark (the killed
+    and wounded figures of one report are asked apart, so it is not told the parser's reading)."""
     shown, twin = _asked(found, text)
     answers: dict[int, BaseModel] = {}
     for at in range(0, len(shown), LABELS_PER_CALL):
         batch = shown[at:at + LABELS_PER_CALL]
-        p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(len(batch)), 20 + LABEL_TOKENS * len(batch))
+        marks = (at + 1, at + len(batch))
+        p = Pass("casualties", CASUALTIES_TEMPLATE, figure_labels(at + 1, len(batch)),
+                 20 + LABEL_TOKENS * len(batch))
         if drafts.lead is not None:
-            answer, usage, seconds = await _call(backend, p, drafts.lead, marks=(at + 1, at + len(batch)))
+            answer, usage, seconds = await _call(backend, p, drafts.lead, marks=marks)
         else:
-            answer, usage, seconds = await _call(backend, p, lead, candidates=[
-                {"figure": m.text, "sentence": _window(text, c, m)} for c, m in batch])
+            answer, usage, seconds = await _call(backend, p, lead, marks=marks, windows=[
+                _window(text, c, m, MARK.format(k)) for k, (c, m) in enumerate(batch, at + 1)])
         drafts.add(p.name, answer, usage, seconds)
-        for i, lab in enumerate(answer.figures):
-            # its own place first, else the one figure of the batch it copied (answers out of order)
-            same = [m for _, m in batch if _same_figure(lab.figure, m) and id(m) not in answers]
-            if _same_figure(lab.figure, batch[i][1]) and id(batch[i][1]) not in answers:
-                answers[id(batch[i][1])] = lab
-            elif len(same) == 1:
-                answers[id(same[0])] = lab
+        for (_, m), lab in zip(batch, labels_of(answer)):
+            answers[id(m)] = lab
     for c in found:
         drafts.figures.append((c, [answers.get(id(twin.get(id(m), m))) for m in _mentions(c)]))
 

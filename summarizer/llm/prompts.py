@@ -83,7 +83,8 @@ def field_guidance(section: str) -> str:
     lines = []
     for name, info in model.model_fields.items():
         desc = info.description or ""
-        lines.append(f"- {name} ({_type_text(info.annotation)}): {desc}".rstrip(": "))
+        # the name the answer's JSON uses
+        lines.append(f"- {info.alias or name} ({_type_text(info.annotation)}): {desc}".rstrip(": "))
     return "\n".join(lines)
 
 

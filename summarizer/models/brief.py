@@ -206,33 +206,53 @@ DRAFTS: dict[str, type[BaseModel]] = {
 }
 
 
+# The overview pass's open question (multi mode), tighter than the brief's: the opening words of the
+# sentence that raises it are enough to find that sentence in the article (grounding), and a copied
+# sentence is the longest thing it writes; why it is open is a choice, not prose (the 1.5B model wrote
+# "The article does not provide any information about ..." at 20 tokens where two words say it).
+QUESTION_QUOTE_CHARS = 120
+OpenReason = Literal["conflicting accounts", "unconfirmed claim", "not stated"]
+QuestionDraft = create_model(
+    "OpenQuestionDraft", __base__=DRAFTS["open_questions"],
+    quote=(str, Field(max_length=QUESTION_QUOTE_CHARS, description=QUOTE_DESCRIPTION)),
+    why=(OpenReason, Field(description="Why it is open: the accounts conflict, a claim is unconfirmed, "
+                                        "or the article does not say.")),
+)
+
+
 # The casualties pass checks figures the program found; it never writes a number. Its answer is as
-# short as the check allows: the figure copied (so an answer out of order is caught), and what happened.
+# short as the check allows: one key per figure, the figure's mark ("#1"), whose value is what happened
+# to the people it counts. The grammar writes the keys in order, so an answer cannot lose its place in
+# the list, and the model copies no figure (half the tokens of {"figure": "12", "happened": ...}).
+HAPPENED = ("The word of the number's sentence that says what happened to the people it counts "
+            "(killed, died, dead, wounded, injured, kidnapped, arrested, deployed ...).")
+# a word it copies: a small model copies far more reliably than it classifies; the program reads the
+# word and checks it against the parser's reading
 FigureLabel = create_model(
-    "FigureLabel",
-    __config__=ConfigDict(extra="ignore"),
-    figure=(str, Field(max_length=40, description="The number, copied.", examples=["12"])),
-    # a word it copies: a small model copies far more reliably than it classifies; the program reads
-    # the word and checks it against the parser's reading
-    happened=(str, Field(max_length=30, description="The word of the sentence that says what happened to "
-                                                    "the people the number counts (killed, died, "
-                                                    "dead, wounded, injured, kidnapped, arrested, deployed ...).",
-                             examples=["killed"])),
+    "FigureLabel", __config__=ConfigDict(extra="ignore"),
+    happened=(str, Field(max_length=30, description=HAPPENED, examples=["killed"])),
 )
 
 
 @functools.lru_cache(maxsize=64)
-def figure_labels(n: int) -> type[BaseModel]:
-    """The answer to the casualties pass: exactly one label per figure found (the grammar enforces n)."""
+def figure_labels(first: int, n: int) -> type[BaseModel]:
+    """The answer to the casualties pass about the figures marked [#first] to [#first+n-1]: one key per
+    mark, each the word that says what happened (the grammar enforces every key, in order)."""
     return create_model(
-        "FigureLabels", __config__=ConfigDict(extra="ignore"),
-        figures=(list[FigureLabel], Field(min_length=n, max_length=n)),
+        "FigureLabels", __config__=ConfigDict(extra="ignore", populate_by_name=True),
+        **{f"m{k}": (str, Field(alias=f"#{k}", max_length=30, description=HAPPENED))
+           for k in range(first, first + n)},
     )
+
+
+def labels_of(answer: BaseModel) -> list[BaseModel]:
+    """The casualties pass's answer as one FigureLabel per figure, in the order asked."""
+    return [FigureLabel(happened=getattr(answer, name)) for name in type(answer).model_fields]
 
 
 def prompt_models() -> dict[str, type[BaseModel]]:
     """Models whose fields the prompts describe, by the name templates use."""
-    return {**DRAFTS, "figure_labels": FigureLabel}
+    return {**DRAFTS, "figure_labels": figure_labels(1, 1), "question_draft": QuestionDraft}
 
 
 def section_draft(name: str, sections: list[str], extra: dict[str, Any] | None = None,
