@@ -30,8 +30,9 @@ from .totals import is_total
 
 from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
 from .discourse import Discourse
-from .slots import (addressed, counted, counted_noun, identifier, lemma, mention_head, modal, negated,
-                    noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field, victims_of)
+from .slots import (addressed, antecedent, counted, counted_noun, identifier, lemma, mention_head, modal,
+                    negated, noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field,
+                    victims_of)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -121,14 +122,15 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
         if modal(pred):
             out.dropped.append(Dropped(m.text, "hypothetical (a modal verb)"))
             continue
-        part = whole is not None or part_of_pronoun(x)
+        group = antecedent(x, pred)  # "killing 10 of them": of an uncounted group, a toll of its own
+        part = whole is not None or part_of_pronoun(x) and group is None
         role = "part" if part else "total" if is_total(pred, x) else "incident"
         if f != "casualties" and m.value is None and role == "part":
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)
         source = source_of(pred, sent, last) or headline_source(original, sent)
         out.figures.append(Figure(field=f, mention=mention, role=role, source=_as_written(source, doc.text, original),
-                                  victims=victims_of(x),
+                                  victims=victims_of(x) or (victims_of(group) if group is not None else None),
                                   location=_as_written(location_of(pred, sent), doc.text, original),
                                   perpetrator=_as_written(perpetrator_of(pred, x), doc.text, original),
                                   sentence=(offset, offset + len(doc.text))))
@@ -201,7 +203,8 @@ class Candidate:
 
 def candidates(reading: Reading) -> list[Candidate]:
     """Figures paired per sentence: a killed figure followed by a wounded one of the same role and
-    source makes one report; everything else stands alone."""
+    source makes one report (its victims mixed where the two name different sides); everything else
+    stands alone."""
     out: list[Candidate] = []
     for f in reading.figures:
         prev = out[-1] if out else None
@@ -209,6 +212,8 @@ def candidates(reading: Reading) -> list[Candidate]:
                 and (prev.start, prev.end) == f.sentence and prev.role == f.role and prev.role != "part"
                 and prev.source == f.source):
             prev.wounded = f.mention
+            if prev.victims and f.victims and f.victims != prev.victims:
+                prev.victims = "mixed"  # "killed four police officers and wounded two civilians"
             prev.location = prev.location or f.location
             prev.perpetrator = prev.perpetrator or f.perpetrator
             continue

@@ -286,6 +286,25 @@ def part_of_pronoun(x: "Token") -> bool:
     return False
 
 
+def antecedent(x: "Token", pred: "Token") -> "Token | None":
+    """Who "them" stands for in "N of them" when the clause of the figure hangs on a verb whose
+    object they are, with no number of its own: "fired on the militants, killing 10 of them" (the
+    figure is the whole toll of an uncounted group, not a part of another figure)."""
+    if not any(lemma(o) in L.PERSONAL_PRONOUNS for p in children(x, "prep") if lemma(p) == "of"
+               for o in children(p, "pobj")):
+        return None
+    if pred.dep_ not in ("advcl", "conj") or pred.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = pred.head
+    # "used fire to target militants": the object of the purpose clause is who was targeted; "fired
+    # on the gunmen": the object of the verb's preposition
+    verbs = [v for v in (verb, *children(verb, "xcomp", "advcl")) if v is not pred]
+    objects = [o for v in verbs for o in (*children(v, "dobj"), *(o for p in children(v, "prep")
+                                                                  for o in children(p, "pobj")))]
+    people = [o for o in objects if person_noun(o) or _side(o)]
+    return people[-1] if people and not children(people[-1], "nummod") else None
+
+
 def negated(x: "Token", pred: "Token") -> bool:
     if any(c.dep_ == "neg" for c in pred.children):
         return True
