@@ -345,3 +345,21 @@ def test_a_killed_and_wounded_report_naming_two_sides_is_mixed():
     assert [(c.killed and c.killed.value, c.wounded and c.wounded.value, c.victims)
             for c in candidates(read_figures(text, sentence_spans(text)))] == [
         (3, 2, "mixed"), (4, 6, "combatants")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # those killed with the one counted, uncounted themselves, are of the incident's dead
+    ("A district judge, killed on Monday along with police officers and villagers, was buried today.", ["mixed"]),
+    ("Three soldiers were killed together with other troops.", ["combatants"]),
+    ("Two nurses died along with several U.S. service members.", ["mixed"]),  # "service member": a compound
+    ("Five people were killed with a rocket.", [None]),  # a weapon, not people
+])
+def test_people_killed_along_with_those_counted_name_the_victims_side(sentence, expected):
+    assert [f.victims for f in read_figures(sentence, sentence_spans(sentence)).figures] == expected
+
+
+def test_a_person_named_bare_later_is_of_the_side_the_article_first_gave():
+    text = ("A drone killed Omar Haji, a rebel operative, near the border on Monday. "
+            "The death of Omar Haji was confirmed by the army on Tuesday.")
+    assert [(f.mention.text, f.victims) for f in read_figures(text, sentence_spans(text)).figures] == [
+        ("Omar Haji", "combatants"), ("Omar Haji", "combatants")]

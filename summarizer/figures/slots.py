@@ -358,7 +358,25 @@ def victims_of(x: "Token") -> str | None:
 
 
 def _side(noun: "Token") -> str | None:
-    return _victims_of({lemma(noun), noun.lower_} | {lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")})
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod")]
+    # a compound noun is listed whole where its head alone says nothing: "service_member", "aid_worker"
+    return _victims_of({lemma(noun), noun.lower_, *(lemma(c) for c in mods),
+                        *(f"{lemma(c)}_{lemma(noun)}" for c in mods if c.dep_ == "compound")})
+
+
+def companions(x: "Token", pred: "Token") -> str | None:
+    """The side of the people killed with those a figure counts, not counted themselves ("an officer,
+    killed along with soldiers and civilians": mixed); None where none are named."""
+    sides = set()
+    for head in {x, counted_noun(x), *children(x, "appos"), pred}:
+        for p in children(head, "prep"):
+            withs = [p] if lemma(p) == "with" and any(
+                lemma(a) in L.COMPANION_WORDS for a in children(head, "prt", "advmod")) else \
+                children(p, "prep") if lemma(p) in L.COMPANION_WORDS else []
+            for w in (w for w in withs if lemma(w) == "with"):
+                for o in children(w, "pobj"):
+                    sides |= {s for n in (o, *o.conjuncts) if not children(n, "nummod") and (s := _side(n))}
+    return "mixed" if len(sides) > 1 else next(iter(sides), None)
 
 
 def _descriptions(noun: "Token") -> Iterator["Token"]:
