@@ -299,8 +299,7 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     a country), neither victims nor perpetrator differ, and their dates agree (a date the sentence
     gives, else the article's; or one is not known, or they are a day apart and give the same toll);
     reports no article places are one when they give the same toll of more than one person alike
-    (_retold). A report with no number ("dozens were
-    killed") makes no row; a running total is among its brief's background figures, never here. A
+    (_retold). A report with no number ("dozens were killed") makes no row; a running total is among its brief's background figures, never here. A
     numberless lead still places the figures that follow it ("attacked a base in Somalia, killing dozens ... 60 troops were killed in the
     clashes").
     """

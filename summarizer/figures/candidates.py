@@ -30,9 +30,9 @@ from .totals import is_total
 
 from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
 from .discourse import Discourse
-from .slots import (addressed, antecedent, companions, counted, counted_noun, identifier, lemma, mention_head, modal,
-                    negated, noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field,
-                    victims_of)
+from .slots import (addressed, antecedent, companions, counted, counted_noun, identifier, lemma, mention_head,
+                    modal, negated, noun_field, part_of_pronoun, singular_victims, slot, state_field,
+                    verb_field, victims_of)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -129,9 +129,9 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)
         source = source_of(pred, sent, last) or headline_source(original, sent)
+        own = victims_of(x) or (victims_of(group) if group is not None else None)
         out.figures.append(Figure(field=f, mention=mention, role=role, source=_as_written(source, doc.text, original),
-                                  victims=_victims(victims_of(x) or (victims_of(group) if group is not None else None),
-                                                   companions(x, pred)),
+                                  victims=_victims(own, companions(x, pred)),
                                   location=_as_written(location_of(pred, sent), doc.text, original),
                                   perpetrator=_as_written(perpetrator_of(pred, x), doc.text, original),
                                   sentence=(offset, offset + len(doc.text))))

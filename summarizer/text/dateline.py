@@ -44,9 +44,12 @@ def find_dateline(text: str, head_chars: int = 700) -> Dateline | None:
     return Dateline(date=date, place=place) if date or place else None
 
 
+# a month's whole name or abbreviation, never the start of a word ("3 Marines" is no date)
+_MONTH_WORD = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+               r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
 _DAY_OF_MONTH = [
-    (re.compile(rf"\b({_MONTH} \d{{1,2}})\b(?!,? (?:19|20)\d\d)"), ("%B %d %Y", "%b %d %Y")),
-    (re.compile(rf"\b(\d{{1,2}} {_MONTH})(?! (?:19|20)\d\d)"), ("%d %B %Y", "%d %b %Y")),
+    (re.compile(rf"\b({_MONTH_WORD} \d{{1,2}})\b(?!,? (?:19|20)\d\d)"), ("%B %d %Y", "%b %d %Y")),
+    (re.compile(rf"\b(\d{{1,2}} {_MONTH_WORD})(?! (?:19|20)\d\d)"), ("%d %B %Y", "%d %b %Y")),
 ]
 
 
@@ -60,10 +63,10 @@ def date_in(sentence: str, year: int) -> str | None:
 
 
 def _month_day(raw: str, formats: tuple[str, ...], year: int) -> str | None:
-    raw = raw.replace(".", "").replace("Sept ", "Sep ")
+    raw = f"{raw.replace('.', '')} {year}".replace("Sept ", "Sep ")
     for fmt in formats:
         try:
-            return datetime.strptime(f"{raw} {year}", fmt).date().isoformat()
+            return datetime.strptime(raw, fmt).date().isoformat()
         except ValueError:
             continue
     return None
