@@ -158,3 +158,44 @@ def test_a_numberless_lead_places_the_figures_that_follow_it():
               toll(3, "Meanwhile, an explosion killed 3 people at a market.", victims="unknown"))
     rows = merge_casualties({1: b})
     assert [(r.location, r.headline_killed) for r in rows] == [("Daraa province", 30), (None, 3)]
+
+
+def test_also_and_a_day_opens_another_incident():
+    b = brief(toll(30, "A car bomb killed 30 people outside the court.", victims="unknown"),
+              toll(None, "More than 50 people were wounded in the blast.", wounded=50, victims="unknown"),
+              toll(3, "Also Tuesday, officials said an air raid killed three police officers in the north."))
+    rows = merge_casualties({1: b})
+    assert [(r.headline_killed, r.headline_wounded, r.victims) for r in rows] == [
+        (30, 50, "unknown"), (3, None, "combatants")]
+
+
+def test_a_toll_no_article_places_given_alike_by_two_articles_is_one_incident():
+    one = brief(toll(100, "More than 100 rebels were killed in the strike.", qualifier="more than"))
+    two = brief(toll(100, "An air strike on a camp killed more than 100 rebels, a spokesman said.",
+                     qualifier="more than", reported_by="a spokesman"))
+    (row,) = merge_casualties({1: one, 2: two})
+    assert (row.articles, row.headline_killed) == ([1, 2], 100)
+    unknown = {n: b.model_copy(update={"casualties": [c.model_copy(update={"victims": "unknown"})
+                                                      for c in b.casualties]}) for n, b in ((1, one), (2, two))}
+    assert len(merge_casualties(unknown)) == 2  # "100 people" twice may be two attacks
+    single = brief(toll(1, "A rebel commander was killed in a raid."))
+    assert len(merge_casualties({1: single, 2: single.model_copy()})) == 2  # each death a person
+
+
+def test_a_toll_dated_in_its_sentence_joins_that_days_incident_and_its_retold_harm():
+    from summarizer.models.brief import Dateline
+
+    def dated(day: str, *casualties: Casualty) -> Brief:
+        return brief(*casualties).model_copy(update={"dateline": Dateline(date=day)})
+
+    first = dated("2013-05-02", toll(2, "A bomb killed two engineers and wounded three others in Ghor province.",
+                                     wounded=3, location="Ghor province", victims="civilians"))
+    later = dated("2013-05-08", toll(2, "Two engineers were killed May 2 in an attack in Ghor province.",
+                                     location="Ghor province", victims="civilians"),
+                  toll(None, "Three others were wounded.", wounded=3, victims="unknown"))
+    (row,) = merge_casualties({1: first, 2: later})
+    assert (row.articles, row.headline_killed, row.headline_wounded) == ([1, 2], 2, 3)
+    undated = later.model_copy(update={"casualties": [
+        toll(2, "Two engineers were killed in an attack in Ghor province.", location="Ghor province",
+             victims="civilians"), *later.casualties[1:]]})
+    assert len(merge_casualties({1: first, 2: undated})) == 2  # six days apart, nothing says it is that attack

@@ -316,6 +316,50 @@ def test_victims_are_read_from_the_description_set_off_after_the_people_noun(sen
     ("More than 12 people were killed, the deadliest attack this year.", [("killed", 12, "incident")]),  # a rank
     ("Two guards died, and 40 others have died in the city this year.",
      [("killed", 2, "incident"), ("killed", 40, "total")]),  # the period hangs from the second verb only
+    # a blast numbered in a series of the year: the clause after it counts the series
+    ("The blast was the third suicide bombing recorded in the province this year, which police say have "
+     "killed 45 people in all.", [("killed", 45, "total")]),
+    ("The blast was a suicide bombing recorded in the province this year, which killed 45 people.",
+     [("killed", 45, "incident")]),
 ])
 def test_a_period_or_war_attached_to_the_figure_makes_it_a_running_total(sentence, expected):
     assert read(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # "them" are people the clause's verb acted on, counted nowhere: a toll of its own, of their side
+    ("Police fired on the gunmen, killing six of them, a spokesman said.", [("killed", 6, "incident", "combatants")]),
+    ("Guards used tear gas to disperse the protesters, killing two of them.",
+     [("killed", 2, "incident", "civilians")]),
+    ("Eight people were injured, two of them seriously.",
+     [("wounded", 8, "incident", None), ("wounded", 2, "part", None)]),  # "them": the eight
+])
+def test_n_of_them_counts_the_people_the_verb_before_it_acted_on(sentence, expected):
+    assert [(f.field, f.mention.value, f.role, f.victims)
+            for f in read_figures(sentence, sentence_spans(sentence)).figures] == expected
+
+
+def test_a_killed_and_wounded_report_naming_two_sides_is_mixed():
+    text = ("A drone killed three militants and wounded two farmers, officials said. "
+            "Four soldiers were killed and six were wounded in the ambush.")
+    assert [(c.killed and c.killed.value, c.wounded and c.wounded.value, c.victims)
+            for c in candidates(read_figures(text, sentence_spans(text)))] == [
+        (3, 2, "mixed"), (4, 6, "combatants")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # those killed with the one counted, uncounted themselves, are of the incident's dead
+    ("A district judge, killed on Monday along with police officers and villagers, was buried today.", ["mixed"]),
+    ("Three soldiers were killed together with other troops.", ["combatants"]),
+    ("Two nurses died along with several U.S. service members.", ["mixed"]),  # "service member": a compound
+    ("Five people were killed with a rocket.", [None]),  # a weapon, not people
+])
+def test_people_killed_along_with_those_counted_name_the_victims_side(sentence, expected):
+    assert [f.victims for f in read_figures(sentence, sentence_spans(sentence)).figures] == expected
+
+
+def test_a_person_named_bare_later_is_of_the_side_the_article_first_gave():
+    text = ("A drone killed Omar Haji, a rebel operative, near the border on Monday. "
+            "The death of Omar Haji was confirmed by the army on Tuesday.")
+    assert [(f.mention.text, f.victims) for f in read_figures(text, sentence_spans(text)).figures] == [
+        ("Omar Haji", "combatants"), ("Omar Haji", "combatants")]

@@ -327,3 +327,12 @@ def test_a_headline_toll_the_body_repeats_is_asked_once_and_takes_the_body_answe
     assert len(asked) == 1 and asked[0].count("12[#") == 1 and "A bomb killed 12[#1]" in asked[0]
     assert len(drafts.figures) == 2  # headline and body: each has the body's answer
     assert all([lab.happened for lab in labels] == ["killed"] for _, labels in drafts.figures)
+
+
+def test_the_one_date_a_sentence_gives_by_month_and_day_is_read_in_the_articles_year():
+    from summarizer.text.dateline import date_in
+    assert date_in("The two engineers were killed May 2 in the ambush.", 2013) == "2013-05-02"
+    assert date_in("The convoy was hit on 14 Sept. near the pass.", 2019) == "2019-09-14"
+    assert date_in("The raid on Jan. 9, 2016 killed four.", 2019) == "2016-01-09"  # its own year
+    assert date_in("A bomb killed 3 Marines near the base.", 2013) is None  # no month
+    assert date_in("Raids on March 2 and March 9 killed 12.", 2013) is None  # two dates: not one day

@@ -34,6 +34,7 @@ from ..models.daily import (
 )
 from ..figures.toll import toll_text
 from ..figures import lexicon as L
+from ..text.dateline import date_in
 from ..text.grounding import name_key
 from ..models.brief import Brief, Casualty, Evidence, Usage
 from ..verify.items import GENERIC_WORDS
@@ -251,13 +252,34 @@ def _same_toll(c: Casualty, r: TollReport) -> bool:
     return (c.killed is not None and c.killed == r.killed) or (c.wounded is not None and c.wounded == r.wounded)
 
 
+def _when(r: TollReport | Casualty, article_date: str | None) -> str | None:
+    """The day a report is of: the one date its sentence gives ("killed April 6", in its article's
+    year), else its article's date: a statement issued days later still tells the same attack."""
+    year = (article_date or "")[:4]
+    told = next((d for ev in r.evidence if year.isdigit() and (d := date_in(ev.quote, int(year)))), None)
+    return told or article_date
+
+
 def _dates_agree(c: Casualty, aid: int, group: list[TollReport], dates: dict[int, str | None]) -> bool:
     """Every report of the group is of the same day, or of the next and one of those gives the same
     toll: "killed two soldiers" in Wednesday's story and "killed at least two" in Thursday's, at one
     place, are one attack, not two."""
-    apart = [r for r in group if not _same_day(dates[aid], dates[r.article])]
-    return all(_next_day(dates[aid], dates[r.article]) for r in apart) and (
+    mine = _when(c, dates[aid])
+    apart = [r for r in group if not _same_day(mine, _when(r, dates[r.article]))]
+    return all(_next_day(mine, _when(r, dates[r.article])) for r in apart) and (
         not apart or any(_same_toll(c, r) for r in apart))
+
+
+def _retold(c: Casualty, aid: int, group: list[TollReport], dates: dict[int, str | None]) -> bool:
+    """A report no article places that another article gives alike: the same toll of more than one
+    person, as precise, of the same known side, by the same hand (or unstated), on a day that agrees.
+    Two of the day's articles giving "more than 100 fighters were killed" tell one strike; one
+    article's own figures, and single deaths (each a person), stay apart."""
+    return not c.location and not c.part_of_larger_figure and c.victims != "unknown" and all(
+        r.article != aid and not r.location and not r.part_of_larger_figure for r in group) and any(
+        c.killed == r.killed and c.wounded == r.wounded and max(c.killed or 0, c.wounded or 0) > 1
+        and c.qualifier == r.qualifier and c.victims == r.victims and _by_agrees(c, r) for r in group) and \
+        _dates_agree(c, aid, group, dates)
 
 
 def figure_text(r: TollReport | Casualty) -> str:
@@ -274,9 +296,10 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
     killed"), or a part of its toll ("three civilians" of "four people"), unless the sentence opens
     another incident ("Meanwhile, ..."). Other figures of one article are different incidents.
     Across articles, two reports are one incident when they name the same place (fuzzily, more than
-    a country), neither victims nor perpetrator differ, and the articles' dates agree (or one is not
-    known, or they are a day apart and give the same toll). A report with no number ("dozens were
-    killed") makes no row; a running total is among its brief's background figures, never here. A
+    a country), neither victims nor perpetrator differ, and their dates agree (a date the sentence
+    gives, else the article's; or one is not known, or they are a day apart and give the same toll);
+    reports no article places are one when they give the same toll of more than one person alike
+    (_retold). A report with no number ("dozens were killed") makes no row; a running total is among its brief's background figures, never here. A
     numberless lead still places the figures that follow it ("attacked a base in Somalia, killing dozens ... 60 troops were killed in the
     clashes").
     """
@@ -315,6 +338,8 @@ def merge_casualties(briefs: dict[int, Brief]) -> list[Incident]:
                               and _dates_agree(c, aid, g, dates)
                               and all(_fits(c, r) and (r.article != aid or c.part_of_larger_figure
                                                        or r.part_of_larger_figure) for r in g)), None)
+            if group is None and not c.location:
+                group = next((g for g in groups if _retold(c, aid, g, dates)), None)
             if group is None:
                 group = []
                 groups.append(group)
@@ -359,6 +384,8 @@ def _in_chain(c: Casualty, aid: int, mine: list[list[TollReport]],
             _same_place(c.location, r.location) or name_key(c.location) == name_key(r.location) for r in g)
         if here and chain.complements(c, g):
             return g, False
+        if here and any(r.article != aid and _same_toll(c, r) and _fits(c, r) for r in g):
+            return g, False  # the incident's toll as another article gave it, retold
         if here and chain.part_of(c, aid, g):
             return g, True
     return None, False

@@ -18,10 +18,12 @@ from ..models.daily import TollReport
 _EVENTS = "|".join(sorted(L.EVENT_NOUNS | {"firefight", "clashes", "fighting", "airstrike", "assault"}, key=len,
                           reverse=True))
 _EVENT = rf"(?:{_EVENTS})(?:s|es)?"
-# Words that open another incident than the one the article was telling.
+_DAYS = "|".join(sorted(L.DAY_NAMES))
+# Words that open another incident than the one the article was telling; "Also Thursday, ..." is how
+# news copy adds another item of the day
 _NEW_EVENT = re.compile(
     r"^\W*(?:meanwhile|separately|elsewhere|in other news|earlier (?:this|last|in the) \w+|"
-    r"last (?:week|month|year))\b"
+    rf"last (?:week|month|year)|also,? (?:on )?(?:{_DAYS}))\b"
     rf"|\b(?:in|during) (?:a separate|another|an earlier|a previous|a similar|a second) (?:[\w-]+ )?{_EVENT}\b",
     re.IGNORECASE)
 # "the attack", "the explosion", "Thursday's attack": the incident already told

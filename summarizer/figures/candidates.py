@@ -30,8 +30,9 @@ from .totals import is_total
 
 from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
 from .discourse import Discourse
-from .slots import (addressed, counted, counted_noun, identifier, lemma, mention_head, modal, negated,
-                    noun_field, part_of_pronoun, singular_victims, slot, state_field, verb_field, victims_of)
+from .slots import (addressed, antecedent, companions, counted, counted_noun, identifier, lemma, mention_head,
+                    modal, negated, noun_field, part_of_pronoun, singular_victims, slot, state_field,
+                    verb_field, victims_of)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -121,18 +122,26 @@ def read_sentence(doc: "Doc", offset: int, last: dict[str, str], out: Reading, o
         if modal(pred):
             out.dropped.append(Dropped(m.text, "hypothetical (a modal verb)"))
             continue
-        part = whole is not None or part_of_pronoun(x)
+        group = antecedent(x, pred)  # "killing 10 of them": of an uncounted group, a toll of its own
+        part = whole is not None or part_of_pronoun(x) and group is None
         role = "part" if part else "total" if is_total(pred, x) else "incident"
         if f != "casualties" and m.value is None and role == "part":
             continue  # "many of them": nothing to count
         mention = Mention(m.value, m.start + offset, m.end + offset, m.text, m.qualifier)
         source = source_of(pred, sent, last) or headline_source(original, sent)
+        own = victims_of(x) or (victims_of(group) if group is not None else None)
         out.figures.append(Figure(field=f, mention=mention, role=role, source=_as_written(source, doc.text, original),
-                                  victims=victims_of(x),
+                                  victims=_victims(own, companions(x, pred)),
                                   location=_as_written(location_of(pred, sent), doc.text, original),
                                   perpetrator=_as_written(perpetrator_of(pred, x), doc.text, original),
                                   sentence=(offset, offset + len(doc.text))))
     remember_speakers(sent, last)
+
+
+def _victims(own: str | None, others: str | None) -> str | None:
+    """The counted people's side, mixed where those killed with them are of another or of both; one
+    side beside people of unknown side says nothing of them."""
+    return "mixed" if others == "mixed" or own and others and own != others else own
 
 
 def _as_written(name: str | None, parsed: str, original: str) -> str | None:
@@ -176,7 +185,20 @@ def read_figures(text: str, spans: list[tuple[int, int]]) -> Reading:
         else:
             remember_speakers(doc[:], last)
     context.settle(out.figures)
+    _same_person_same_side(out.figures)
     return out
+
+
+def _same_person_same_side(figures: list[Figure]) -> None:
+    """A person named where the article says who they are ("killed Omar Ali, a rebel commander") is of
+    that side where a later sentence names them bare ("Ali's death")."""
+    sides: dict[str, str] = {}
+    for f in figures:
+        if f.mention.value == 1 and f.victims and f.victims != "mixed":
+            sides.setdefault(f.mention.text, f.victims)
+    for f in figures:
+        if f.mention.value == 1 and f.victims is None:
+            f.victims = sides.get(f.mention.text)
 
 
 @dataclass
@@ -201,7 +223,8 @@ class Candidate:
 
 def candidates(reading: Reading) -> list[Candidate]:
     """Figures paired per sentence: a killed figure followed by a wounded one of the same role and
-    source makes one report; everything else stands alone."""
+    source makes one report (its victims mixed where the two name different sides); everything else
+    stands alone."""
     out: list[Candidate] = []
     for f in reading.figures:
         prev = out[-1] if out else None
@@ -209,6 +232,8 @@ def candidates(reading: Reading) -> list[Candidate]:
                 and (prev.start, prev.end) == f.sentence and prev.role == f.role and prev.role != "part"
                 and prev.source == f.source):
             prev.wounded = f.mention
+            if prev.victims and f.victims and f.victims != prev.victims:
+                prev.victims = "mixed"  # "killed four police officers and wounded two civilians"
             prev.location = prev.location or f.location
             prev.perpetrator = prev.perpetrator or f.perpetrator
             continue

@@ -93,9 +93,16 @@ TOTAL_WORDS = frozenset("overall cumulative".split())
 # "the deadliest attack this year": a period that ranks the event, not a toll of it
 RANK_WORDS = frozenset("most least".split())
 
+# "Also Thursday, ...": a day named after "also" opens another item of the news (daily/chain.py)
+DAY_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday".split())
+
 # Parts of a figure: "including two children", "among them", "two of them", "of whom".
 PART_PREPS = frozenset("include among".split())
 PART_PRONOUNS = frozenset("they whom those these".split())
+# "killed along with two soldiers", "together with villagers": people who died with those counted
+COMPANION_WORDS = frozenset("along together".split())
+# "killing 10 of them": a pronoun that may stand for people named before it in the sentence
+PERSONAL_PRONOUNS = frozenset("they".split())
 
 # Capitals and seats of government stand for their state in news copy; so do a few other names.
 # Keys are the names shown; the variants are written as text.grounding.name_key writes them.
@@ -144,7 +151,8 @@ CIVILIAN_NOUNS = frozenset(
 COMBATANT_NOUNS = frozenset(
     "soldier troop fighter militant insurgent rebel jihadist gunman combatant serviceman servicemember "
     "marine paratrooper militiaman commando attacker bomber assailant police policeman guard sailor "
-    "airman trooper recruit cadet force militia terrorist".split())
+    "airman trooper recruit cadet force militia terrorist service_member operative facilitator plotter "
+    "bombmaker".split())
 # "six people, both villagers and policemen": conjuncts that describe the people, not add to them
 BOTH_WORDS = frozenset("both".split())
 # Words before a noun that make it count combatants: "police personnel", "security forces".

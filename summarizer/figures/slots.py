@@ -286,6 +286,25 @@ def part_of_pronoun(x: "Token") -> bool:
     return False
 
 
+def antecedent(x: "Token", pred: "Token") -> "Token | None":
+    """Who "them" stands for in "N of them" when the clause of the figure hangs on a verb whose
+    object they are, with no number of its own: "fired on the militants, killing 10 of them" (the
+    figure is the whole toll of an uncounted group, not a part of another figure)."""
+    if not any(lemma(o) in L.PERSONAL_PRONOUNS for p in children(x, "prep") if lemma(p) == "of"
+               for o in children(p, "pobj")):
+        return None
+    if pred.dep_ not in ("advcl", "conj") or pred.head.pos_ not in ("VERB", "AUX"):
+        return None
+    verb = pred.head
+    # "used fire to target militants": the object of the purpose clause is who was targeted; "fired
+    # on the gunmen": the object of the verb's preposition
+    verbs = [v for v in (verb, *children(verb, "xcomp", "advcl")) if v is not pred]
+    objects = [o for v in verbs for o in (*children(v, "dobj"), *(o for p in children(v, "prep")
+                                                                  for o in children(p, "pobj")))]
+    people = [o for o in objects if person_noun(o) or _side(o)]
+    return people[-1] if people and not children(people[-1], "nummod") else None
+
+
 def negated(x: "Token", pred: "Token") -> bool:
     if any(c.dep_ == "neg" for c in pred.children):
         return True
@@ -339,7 +358,25 @@ def victims_of(x: "Token") -> str | None:
 
 
 def _side(noun: "Token") -> str | None:
-    return _victims_of({lemma(noun), noun.lower_} | {lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")})
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod")]
+    # a compound noun is listed whole where its head alone says nothing: "service_member", "aid_worker"
+    return _victims_of({lemma(noun), noun.lower_, *(lemma(c) for c in mods),
+                        *(f"{lemma(c)}_{lemma(noun)}" for c in mods if c.dep_ == "compound")})
+
+
+def companions(x: "Token", pred: "Token") -> str | None:
+    """The side of the people killed with those a figure counts, not counted themselves ("an officer,
+    killed along with soldiers and civilians": mixed); None where none are named."""
+    sides = set()
+    for head in {x, counted_noun(x), *children(x, "appos"), pred}:
+        for p in children(head, "prep"):
+            withs = [p] if lemma(p) == "with" and any(
+                lemma(a) in L.COMPANION_WORDS for a in children(head, "prt", "advmod")) else \
+                children(p, "prep") if lemma(p) in L.COMPANION_WORDS else []
+            for w in (w for w in withs if lemma(w) == "with"):
+                for o in children(w, "pobj"):
+                    sides |= {s for n in (o, *o.conjuncts) if not children(n, "nummod") and (s := _side(n))}
+    return "mixed" if len(sides) > 1 else next(iter(sides), None)
 
 
 def _descriptions(noun: "Token") -> Iterator["Token"]:

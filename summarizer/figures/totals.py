@@ -19,13 +19,17 @@ if TYPE_CHECKING:
 def _anchors(pred: "Token", x: "Token") -> Iterator["Token"]:
     """The words a period phrase of the figure hangs from: its predicate, its noun, the verb that
     takes the predicate ("left 5 dead", "were among the dead") and, for a figure in a relative
-    clause, the phrase that clause describes ("the fifth raid this month, which have killed 40")."""
+    clause, the phrase that clause describes ("the fifth raid this month, which have killed 40") and,
+    when that phrase numbers itself in a series, the participle describing it ("the third raid carried
+    out this year, which have killed 40": the series' toll)."""
     yield from (pred, x, counted_noun(x))
     if pred.dep_ in ("acomp", "oprd", "xcomp", "attr", "pobj") and pred.head != pred:
         yield pred.head
     rel = next((a for a in (pred, *pred.ancestors) if a.dep_ == "relcl"), None)
     if rel is not None:
         yield from (rel, rel.head)
+        if any(m.ent_type_ == "ORDINAL" for m in children(rel.head, "amod")):
+            yield from children(rel.head, "acl")
 
 
 def _ranked(t: "Token") -> bool:

@@ -42,3 +42,31 @@ def find_dateline(text: str, head_chars: int = 700) -> Dateline | None:
     place_m = _PLACE.search(head)
     place = place_m.group(1).strip() if place_m and len(place_m.group(1)) >= 3 else None
     return Dateline(date=date, place=place) if date or place else None
+
+
+# a month's whole name or abbreviation, never the start of a word ("3 Marines" is no date)
+_MONTH_WORD = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+               r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
+_DAY_OF_MONTH = [
+    (re.compile(rf"\b({_MONTH_WORD} \d{{1,2}})\b(?!,? (?:19|20)\d\d)"), ("%B %d %Y", "%b %d %Y")),
+    (re.compile(rf"\b(\d{{1,2}} {_MONTH_WORD})(?! (?:19|20)\d\d)"), ("%d %B %Y", "%d %b %Y")),
+]
+
+
+def date_in(sentence: str, year: int) -> str | None:
+    """The one date a sentence gives by month and day ("killed April 6"), in `year` (its article's);
+    None where it gives none or several."""
+    found = {d for rx, formats in _DAY_OF_MONTH for m in rx.finditer(sentence)
+             if (d := _month_day(m.group(1), formats, year))}
+    found |= {d for rx, formats in _DATES for m in rx.finditer(sentence) if (d := _parse(sentence, formats, m))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _month_day(raw: str, formats: tuple[str, ...], year: int) -> str | None:
+    raw = f"{raw.replace('.', '')} {year}".replace("Sept ", "Sep ")
+    for fmt in formats:
+        try:
+            return datetime.strptime(raw, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
