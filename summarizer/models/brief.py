@@ -240,7 +240,7 @@ def figure_labels(first: int, n: int) -> type[BaseModel]:
     mark, each the word that says what happened (the grammar enforces every key, in order)."""
     return create_model(
         "FigureLabels", __config__=ConfigDict(extra="ignore", populate_by_name=True),
-        **{f"m{k}": (str, Field(alias=f"#{k}", max_length=30, description=HAPPENED))
+        **{f"m{k}": (str, Field(alias=f"#{k}", max_length=30, description=HAPPENED, examples=["killed"]))
            for k in range(first, first + n)},
     )
 
