@@ -76,3 +76,36 @@ def test_the_parse_own_entities_get_the_same_check():
 ])
 def test_what_one_mention_makes_of_a_name(text, name, actor):
     assert kept([name], text) == ([name] if actor else [])
+
+
+def test_shorter_names_of_one_actor_are_one_actor_under_its_fullest_name():
+    text = ("President Omar Kabeer al-Rashid flew to Varsk, where Rashid met the Tolvan Defense Forces. "
+            "The Northern Union Mission in Dorell said the Defense Forces shelled the hills. "
+            "The Northern Union condemned it, and the Northern Union Mission sent medics. "
+            "Jabhat Ansar al-Din (formerly Jabhat al-Nur) and the Pakistani Taliban claimed attacks; "
+            "the Taliban denied it. Ansar al-Din fighters and Jabhat al-Nur members fled.")
+    drafts = {"actors": [DRAFTS["actors"](name=n, kind=k, role=r) for n, k, r in [
+        ("Rashid", "other", "met the forces"), ("Omar Kabeer al-Rashid", "official", "named in the article"),
+        ("Defense Forces", "military force", "shelled the hills"),
+        ("Tolvan Defense Forces", "military force", "named in the article"),
+        ("Northern Union", "organization", "condemned the shelling"),
+        ("Northern Union Mission in Dorell", "organization", "reported the shelling"),
+        ("Northern Union Mission", "organization", "sent medics"),
+        ("Jabhat Ansar al-Din (formerly Jabhat al-Nur)", "armed group", "claimed attacks"),
+        ("Ansar al-Din", "armed group", "fled"), ("Jabhat al-Nur", "armed group", "fled"),
+        ("Pakistani Taliban", "armed group", "claimed attacks"), ("Taliban", "armed group", "denied it")]]}
+    out = verify_drafts(text, drafts)
+    assert [(a.name, a.kind, a.role) for a in out.items["actors"]] == [
+        ("Omar Kabeer al-Rashid", "official", "met the forces"),  # the first's place and role
+        ("Tolvan Defense Forces", "military force", "shelled the hills"),
+        ("Northern Union", "organization", "condemned the shelling"),  # another actor than its mission
+        ("Northern Union Mission in Dorell", "organization", "reported the shelling"),
+        ("Jabhat Ansar al-Din (formerly Jabhat al-Nur)", "armed group", "claimed attacks"),
+        ("Pakistani Taliban", "armed group", "claimed attacks"),
+        ("Taliban", "armed group", "denied it")]  # one word names no one else's group
+    assert {r.item["name"]: r.reason for r in out.rejected if r.section == "actors"} == {
+        "Rashid": "the same actor as Omar Kabeer al-Rashid",
+        "Defense Forces": "the same actor as Tolvan Defense Forces",
+        "Northern Union Mission": "the same actor as Northern Union Mission in Dorell",
+        "Ansar al-Din": "the same actor as Jabhat Ansar al-Din (formerly Jabhat al-Nur)",
+        "Jabhat al-Nur": "the same actor as Jabhat Ansar al-Din (formerly Jabhat al-Nur)"}

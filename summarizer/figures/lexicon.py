@@ -93,6 +93,11 @@ TOTAL_WORDS = frozenset("overall cumulative".split())
 # "the deadliest attack this year": a period that ranks the event, not a toll of it
 RANK_WORDS = frozenset("most least".split())
 
+# An actor's longer name: "Islamic State of Iraq", "African Union Mission in Somalia" (verify/items.py);
+# "(formerly Jabhat al-Nusra)": a former name, a name of its own
+NAME_TAIL_PREPS = frozenset("in of".split())
+FORMER_WORDS = frozenset("formerly previously".split())
+
 # "Also Thursday, ...": a day named after "also" opens another item of the news (daily/chain.py)
 DAY_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday today yesterday".split())
 

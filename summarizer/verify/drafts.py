@@ -24,7 +24,8 @@ from ..figures.candidates import Candidate
 from ..models.brief import NAMED_SECTIONS
 from .casualties import checked_figure, dedupe_casualties, drafted_casualty
 from .conflicts import drop_answered_questions, find_conflicts
-from .items import drop_injected, drop_non_actors, ground_named, ground_quoted, program_bases
+from .items import (drop_injected, drop_non_actors, ground_named, ground_quoted, join_repeated_actors,
+                    program_bases)
 from .verified import Verified
 
 
@@ -45,6 +46,7 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
         ground_named("bases", program_bases(g), g, out)
         ground_named("actors", named_actors(g.text, g.sentence_spans), g, out)
     drop_non_actors(g, out)
+    join_repeated_actors(out)
     for candidate, label in figures:
         try:
             checked_figure(candidate, label, g, out)

@@ -79,6 +79,51 @@ def drop_non_actors(g: Grounder, out: Verified) -> None:
     out.items["actors"] = [a for a in actors if a.name not in why]
 
 
+_PERSON_KINDS = ("official", "other")
+
+
+def join_repeated_actors(out: Verified) -> None:
+    """One actor under its fullest name: "Assad" after (or before) "Bashar al-Assad", "Africa Command"
+    and "U.S. Africa Command", "African Union Mission" and "African Union Mission in Somalia" are one
+    actor, in the first one's place, with the first role that says more than "named in the article".
+    The shorter name goes to `rejected`."""
+    kept: list[BaseModel] = []
+    for a in out.items["actors"]:
+        i = next((i for i, k in enumerate(kept) if _names_one(k, a) or _names_one(a, k)), None)
+        if i is None:
+            kept.append(a)
+            continue
+        first = kept[i]
+        full, short = (a, first) if len(name_key(a.name)) > len(name_key(first.name)) else (first, a)
+        kept[i] = first.model_copy(update={
+            "name": full.name, "evidence": full.evidence,
+            "kind": first.kind if first.kind != "other" else a.kind,
+            "role": first.role if first.role != L.NAMED_ONLY else a.role})
+        out.reject("actors", short, f"the same actor as {full.name}")
+    out.items["actors"] = kept
+
+
+def _names_one(short: BaseModel, long: BaseModel) -> bool:
+    """Whether `short` is a shorter name of the actor `long` names: a person's last name (both named as
+    people), the end of a longer name ("Defense Forces"; one word is not enough: "Taliban" is not the
+    "Pakistani Taliban"), or the name before "in"/"of" ("African Union Mission in Somalia"). A name's
+    part in brackets ("(formerly Jabhat al-Nusra)") is a name of its own."""
+    s = name_key(short.name).split()
+    if not s:
+        return False
+    for part in re.split(r"[()]", long.name):
+        words = [w for w in name_key(part).split() if w not in L.FORMER_WORDS]
+        if words == s:
+            return True  # its name in brackets
+        if len(words) < len(s):
+            continue
+        if len(s) == 1 and words[-1] == s[0] and short.kind in _PERSON_KINDS and long.kind in _PERSON_KINDS:
+            return True
+        if len(s) >= 2 and (words[-len(s):] == s or words[:len(s)] == s and words[len(s)] in L.NAME_TAIL_PREPS):
+            return True
+    return False
+
+
 def _core(name: str) -> str:
     return name_key(GENERIC_WORDS.sub("", name)) or name_key(name)
 
