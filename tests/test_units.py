@@ -301,6 +301,23 @@ def test_an_answer_that_copies_who_was_counted_is_no_answer(answer, kept):
     assert (reading_of(answer) == "unanswered") == (answer[0].isupper() or answer.endswith("that"))
 
 
+@pytest.mark.parametrize("answer, counted, reading", [
+    ("another", "another peacekeeper", "unanswered"),  # the figure's own words: who was counted
+    ("Tarek Haddad", "Tarek Haddad", "unanswered"),
+    ("dozens", "dozens", "unanswered"),
+    ("Omar Sayed Khalil", "Khalil", "unanswered"),  # a person's name says who, not what happened
+    ("other Iraqis", "10", "unanswered"),  # a nationality
+    ("evacuated", "13", "no casualty"),
+    ("Kidnapped", "30", "no casualty"),
+    ("killed", "another peacekeeper", "killed"),
+    ("", "12", "unanswered"),
+])
+def test_an_answer_that_names_who_was_counted_leaves_the_parse_standing(answer, counted, reading):
+    from summarizer.figures.candidates import reading_of
+
+    assert reading_of(answer, counted) == reading
+
+
 def test_a_name_is_located_in_the_article_not_in_its_source_url():
     text = "source: https://news.example/al-shabab-attacks-base\npublished: 2016-01-15\n\nAl-Shabab attacked a base."
     ev = Grounder(text).locate_name("Al-Shabab")

@@ -254,18 +254,30 @@ def figures_in(text: str) -> list[Figure]:
     return read_figures(text, sentence_spans(text)).figures
 
 
-def reading_of(word: str) -> str:
+def reading_of(word: str, counted: str = "") -> str:
     """What a word the model copied says happened to the people counted, in the parser's terms:
     "killed", "wounded", "casualties", "no casualty", or "unanswered" where it copied who was
-    counted ("ISAF service members and four", "civilians that") instead of what happened to them."""
+    counted instead of what happened to them: the figure's own words (`counted`: "another
+    peacekeeper", "dozens"), a number or people ("ISAF service members and four", "civilians that"),
+    a person's name or a nationality ("other Iraqis")."""
     (doc,) = parse_all([word.strip().lower() or "-"])
     for t in doc:
         for kind in (verb_field(t), state_field(t), noun_field(t)):
             if kind:
                 return kind
+    words = set(_WORD.findall(word.lower()))
+    if words <= set(_WORD.findall(counted.lower())):  # nothing, or the figure's own words
+        return "unanswered"
     if any(t.pos_ == "NUM" or lemma(t) in L.PERSON_NOUNS or victims_of(t) for t in doc):
         return "unanswered"
+    # in the answer's own capitals: a name or a nationality says who, never what happened
+    (cased,) = parse_all([word.strip() or "-"])
+    if any(t.ent_type_ in L.WHO_ENTITIES for t in cased):
+        return "unanswered"
     return "no casualty"
+
+
+_WORD = re.compile(r"\w+")
 
 
 def figure_check(value: int, text: str, field: str) -> tuple[Mention | None, str | None]:

@@ -93,6 +93,9 @@ TOTAL_WORDS = frozenset("overall cumulative".split())
 # "the deadliest attack this year": a period that ranks the event, not a toll of it
 RANK_WORDS = frozenset("most least".split())
 
+# Entity types of a model's answer that name who was counted, never what happened to them
+WHO_ENTITIES = frozenset("PERSON NORP".split())
+
 # An actor's longer name: "Islamic State of Iraq", "African Union Mission in Somalia" (verify/items.py);
 # "(formerly Jabhat al-Nusra)": a former name, a name of its own
 NAME_TAIL_PREPS = frozenset("in of".split())

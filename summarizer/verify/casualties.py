@@ -30,7 +30,7 @@ def checked_figure(c: Candidate, labels: list[BaseModel | None] | None, g: Groun
     mentions = [(m, what) for m, what in ((c.killed, "killed"), (c.wounded, "wounded")) if m is not None]
     other_reading = []
     for (m, what), lab in zip(mentions, labels or []):
-        model = reading_of(lab.happened) if lab is not None else what
+        model = reading_of(lab.happened, m.text) if lab is not None else what
         if model in (what, "unanswered"):  # an answer that names no happening is none: the parse stands
             continue
         if model not in ("killed", "wounded"):
