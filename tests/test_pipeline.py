@@ -42,8 +42,9 @@ def test_long_article_is_chunked_not_truncated():
     # the figure check marks each figure in its words, after the lead piece: three calls of at
     # most 12 figures
     checks = [m for m in user_messages if "TASK: FIGURES" in m]
-    asked = [len(re.findall(r'^\d+\. "', m, re.M)) for m in checks]
-    assert asked == [12, 12, 6]
+    asked = [re.findall(r'^"….*\[#(\d+)\]', m, re.M) for m in checks]
+    assert [len(a) for a in asked] == [12, 12, 6] and asked[1][0] == "13" and asked[2][-1] == "30"
+    assert "The numbers marked [#13] to [#24]:" in checks[1]
     # every figure the program found was attributed and kept, from whichever chunk it came
     assert sorted(c.killed for c in brief.casualties) == [i + 2 for i in range(30)]
 
