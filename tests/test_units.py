@@ -311,6 +311,7 @@ def test_an_answer_that_copies_who_was_counted_is_no_answer(answer, kept):
     ("Kidnapped", "30", "no casualty"),
     ("killed", "another peacekeeper", "killed"),
     ("", "12", "unanswered"),
+    ("crewman", "one", "unanswered"),  # an agent noun names who was counted
 ])
 def test_an_answer_that_names_who_was_counted_leaves_the_parse_standing(answer, counted, reading):
     from summarizer.figures.candidates import reading_of

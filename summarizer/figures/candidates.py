@@ -31,7 +31,7 @@ from .totals import is_total
 from .attribution import headline_source, location_of, perpetrator_of, remember_speakers, source_of
 from .discourse import Discourse
 from .slots import (addressed, antecedent, companions, counted, counted_noun, identifier, lemma, mention_head,
-                    modal, negated, noun_field, part_of_pronoun, singular_victims, slot, state_field,
+                    modal, negated, noun_field, part_of_pronoun, person_noun, singular_victims, slot, state_field,
                     verb_field, victims_of)
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def reading_of(word: str, counted: str = "") -> str:
     words = set(_WORD.findall(word.lower()))
     if words <= set(_WORD.findall(counted.lower())):  # nothing, or the figure's own words
         return "unanswered"
-    if any(t.pos_ == "NUM" or lemma(t) in L.PERSON_NOUNS or victims_of(t) for t in doc):
+    if any(t.pos_ == "NUM" or t.pos_ in ("NOUN", "PROPN") and person_noun(t) or victims_of(t) for t in doc):
         return "unanswered"
     # in the answer's own capitals: a name or a nationality says who, never what happened
     (cased,) = parse_all([word.strip() or "-"])
