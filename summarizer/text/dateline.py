@@ -20,7 +20,12 @@ _PLACE = re.compile(r"(?m)^\s*(?:date \S+ )?([A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0
 def _parse(text: str, formats: tuple[str, ...] | None, m: re.Match) -> str | None:
     if formats is None:
         return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
-    raw = m.group(1).replace(".", "").replace("Sept ", "Sep ")
+    return _strptime(m.group(1), formats)
+
+
+def _strptime(raw: str, formats: tuple[str, ...]) -> str | None:
+    """The date `raw` writes in one of `formats` ("Sept. 30, 2004"), as YYYY-MM-DD."""
+    raw = raw.replace(".", "").replace("Sept ", "Sep ")
     for fmt in formats:
         try:
             return datetime.strptime(raw, fmt).date().isoformat()
@@ -57,16 +62,6 @@ def date_in(sentence: str, year: int) -> str | None:
     """The one date a sentence gives by month and day ("killed April 6"), in `year` (its article's);
     None where it gives none or several."""
     found = {d for rx, formats in _DAY_OF_MONTH for m in rx.finditer(sentence)
-             if (d := _month_day(m.group(1), formats, year))}
+             if (d := _strptime(f"{m.group(1)} {year}", formats))}
     found |= {d for rx, formats in _DATES for m in rx.finditer(sentence) if (d := _parse(sentence, formats, m))}
     return found.pop() if len(found) == 1 else None
-
-
-def _month_day(raw: str, formats: tuple[str, ...], year: int) -> str | None:
-    raw = f"{raw.replace('.', '')} {year}".replace("Sept ", "Sep ")
-    for fmt in formats:
-        try:
-            return datetime.strptime(raw, fmt).date().isoformat()
-        except ValueError:
-            continue
-    return None
