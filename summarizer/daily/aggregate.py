@@ -265,9 +265,10 @@ def _dates_agree(c: Casualty, aid: int, group: list[TollReport], dates: dict[int
     toll: "killed two soldiers" in Wednesday's story and "killed at least two" in Thursday's, at one
     place, are one attack, not two."""
     mine = _when(c, dates[aid])
-    apart = [r for r in group if not _same_day(mine, _when(r, dates[r.article]))]
-    return all(_next_day(mine, _when(r, dates[r.article])) for r in apart) and (
-        not apart or any(_same_toll(c, r) for r in apart))
+    days = [(r, _when(r, dates[r.article])) for r in group]  # each report's day, read once
+    apart = [(r, day) for r, day in days if not _same_day(mine, day)]
+    return all(_next_day(mine, day) for _, day in apart) and (
+        not apart or any(_same_toll(c, r) for r, _ in apart))
 
 
 def _retold(c: Casualty, aid: int, group: list[TollReport], dates: dict[int, str | None]) -> bool:
