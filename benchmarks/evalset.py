@@ -13,7 +13,9 @@ Articles are briefed with the embedded model (or --base-url); each brief is appe
 benchmarks/out/evalset-<split>-<mode>.jsonl as soon as it is made, so an interrupted run resumes.
 
 Figures are scored two ways: per mention, casualty rows only (the labels list a toll once for each
-sentence that states it); and per article, each (field, value) once, with the running totals a brief
+sentence that states it, and a brief's row counts once for each quote of the article it is located
+at: it merges the headline's and the body's statement of one toll and keeps the evidence of both;
+until session 8 a row counted once, which is still reported beside it); and per article, each (field, value) once, with the running totals a brief
 lists among its background figures (the labels mark them role "total"; the brief keeps them apart
 from incident tolls on purpose).
 """
@@ -231,7 +233,7 @@ def score_parse(split: str, show: bool = False) -> dict[str, Any]:
     rows = [r for r in articles() if r["split"] == split]
     for r in rows:
         brief, mentions = _parsed_brief((EVALSET / r["file"]).read_text(encoding="utf-8"))
-        t.figures(_brief_pairs(brief), r["figures"], actors=r["actors"])
+        t.figures(_brief_pairs(brief, each_quote=True), r["figures"], actors=r["actors"])
         whole.figures(*_distinct(_brief_pairs(brief, totals=True), r["figures"]), actors=r["actors"])
         each.figures([m[:3] for m in mentions], r["figures"], actors=r["actors"])
         strict: list = []
@@ -267,12 +269,16 @@ def _background_pairs(brief: dict) -> list[tuple[str, int, str | None]]:
     return out
 
 
-def _brief_pairs(brief: dict, totals: bool = False) -> list[tuple[str, int, str | None]]:
+def _brief_pairs(brief: dict, totals: bool = False, each_quote: bool = False) -> list[tuple[str, int, str | None]]:
+    """(field, value, source) per casualty row; with `each_quote`, once per quote of the article the
+    row is located at (a row merges the headline's and the body's statements of one toll and keeps
+    the evidence of each, as the labels list each statement), at least once."""
     out = []
     for c in brief.get("casualties", []):
+        times = max(1, sum(e.get("start") is not None for e in c.get("evidence", []))) if each_quote else 1
         for f in FIELDS:
             if c.get(f) is not None:
-                out.append((f, c[f], c.get("reported_by")))
+                out += [(f, c[f], c.get("reported_by"))] * times
     return out + (_background_pairs(brief) if totals else [])
 
 
@@ -347,13 +353,14 @@ def score_articles(split: str, mode: str, settings: dict, limit: int | None = No
     rows = [r for r in articles() if r["split"] == split][:limit]
     OUT.mkdir(parents=True, exist_ok=True)
     done = asyncio.run(_brief_all(rows, mode, OUT / f"evalset-{split}-{mode}.jsonl", settings))
-    t, whole = Tally(), Tally()
+    t, whole, per_row = Tally(), Tally(), Tally()
     seconds, prompt, completion, errors = [], [], [], 0
     for r in rows:
         rec = done[r["id"]]
         brief = rec.get("brief") or {}
         errors += "error" in rec
-        t.figures(_brief_pairs(brief), r["figures"], actors=r["actors"])
+        t.figures(_brief_pairs(brief, each_quote=True), r["figures"], actors=r["actors"])
+        per_row.figures(_brief_pairs(brief), r["figures"], actors=r["actors"])
         whole.figures(*_distinct(_brief_pairs(brief, totals=True), r["figures"]), actors=r["actors"])
         t.actors([a["name"] for a in brief.get("actors", [])], r["actors"])
         seconds.append(rec["seconds"])
@@ -363,6 +370,8 @@ def score_articles(split: str, mode: str, settings: dict, limit: int | None = No
     distinct = {k: v for k, v in whole.report().items() if k not in ("named-actor recall", "actors")}
     return {"split": split, "mode": mode, "articles": len(rows), "failed": errors, **t.report(),
             "distinct figures per article, running totals included": distinct,
+            "each row once (a toll the headline and body state counted once; sessions 5-8)": {
+                k: per_row.report()[k] for k in ("figure precision", "figure recall", "matched", "kept figures")},
             "median s/article": statistics.median(seconds) if seconds else None,
             "mean prompt tokens": statistics.mean(prompt) if prompt else None,
             "mean completion tokens": statistics.mean(completion) if completion else None}

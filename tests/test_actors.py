@@ -109,3 +109,18 @@ def test_shorter_names_of_one_actor_are_one_actor_under_its_fullest_name():
         "Northern Union Mission": "the same actor as Northern Union Mission in Dorell",
         "Ansar al-Din": "the same actor as Jabhat Ansar al-Din (formerly Jabhat al-Nur)",
         "Jabhat al-Nur": "the same actor as Jabhat Ansar al-Din (formerly Jabhat al-Nur)"}
+
+
+def test_a_datelines_place_and_a_ministers_portfolio_are_not_actors():
+    text = ("VARSK, Dorell -- Defense Minister Omar Ali said the army repelled the attack. "
+            "The defense ministry said 12 rebels were killed.")
+    assert kept(["VARSK", "Defense", "Omar Ali"], text) == ["Omar Ali"]
+
+
+def test_forces_and_governments_named_by_whose_they_are_are_actors():
+    text = ("Kenyan security forces repelled the attack on Tuesday, and coalition troops arrived later. "
+            "The Kenyan government denied the report. Security forces sealed the area. "
+            "Struggling forces withdrew.")
+    names = {a.name: a.kind for a in verify_drafts(text, {}, pattern_bases=True).items["actors"]}
+    assert names == {"Kenyan security forces": "military force", "coalition troops": "military force",
+                     "Kenyan government": "state"}

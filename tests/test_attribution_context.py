@@ -209,3 +209,13 @@ def test_a_quotation_is_spoken_with_any_verb_of_saying():
 ])
 def test_who_gives_a_statement_or_a_toll_speaks(text, expected):
     assert sources(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The Taliban claimed responsibility, saying its fighters had killed 20 soldiers.", [(20, "Taliban")]),
+    ("The ministry issued a statement on Monday, saying 12 soldiers were wounded.", [(12, "ministry")]),
+    # a participle of harm reports nothing: the article itself gives the toll
+    ("The explosion destroyed the building, killing 12 people.", [(12, None)]),
+])
+def test_a_participle_of_saying_speaks_for_its_clauses_subject(text, expected):
+    assert sources(text) == expected

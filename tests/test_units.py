@@ -354,3 +354,13 @@ def test_the_one_date_a_sentence_gives_by_month_and_day_is_read_in_the_articles_
     assert date_in("The raid on Jan. 9, 2016 killed four.", 2019) == "2016-01-09"  # its own year
     assert date_in("A bomb killed 3 Marines near the base.", 2013) is None  # no month
     assert date_in("Raids on March 2 and March 9 killed 12.", 2013) is None  # two dates: not one day
+
+
+def test_people_killed_one_by_one_in_one_sentence_are_reports_of_their_own_and_a_repeat_is_one():
+    text = ("Gunmen kill 9 at checkpoint\n\nGunmen killed nine people at a checkpoint on Monday, police said. "
+            "Among those killed were a police commander and a district judge.")
+    g = Grounder(text)
+    rows = verify_drafts(text, {}, g, figures=[(c, None) for c in found(text, g)]).items["casualties"]
+    assert [(r.killed, r.part_of_larger_figure) for r in rows] == [(9, False), (1, True), (1, True)]
+    # the headline's 9 and the body's are one report, with the evidence of both
+    assert len(rows[0].evidence) == 2 and len(rows[1].evidence) == len(rows[2].evidence) == 1

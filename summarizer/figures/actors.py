@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import re
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from . import lexicon as L
 from .parser import parse_all
 from ..text.grounding import is_title
 from ..models.brief import DRAFTS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 MAX_SENTENCES = 400  # actors of a very long text: its first sentences are enough
 _SINGLE_LOWER = re.compile(r"^[a-z]")
@@ -65,4 +70,28 @@ def named_actors(text: str, spans: list[tuple[int, int]]) -> list[BaseModel]:
                 t.lemma_.lower() in L.TITLE_WORDS for t in doc[max(0, ent.start - 3):ent.start])
             kind = _kind(ent.label_, name, titled)
             found.setdefault(name.lower(), DRAFTS["actors"](name=name, kind=kind, role=L.NAMED_ONLY))
+        for name, kind in _bodies(doc):
+            found.setdefault(name.lower(), DRAFTS["actors"](name=name, kind=kind, role=L.NAMED_ONLY))
     return list(found.values())
+
+
+def _bodies(doc: "Doc") -> list[tuple[str, str]]:
+    """Forces and governments named by a common noun and whose they are: "Afghan security forces",
+    "the US military", "coalition troops", "the Afghan government" (not "security forces" alone)."""
+    out = []
+    for t in doc:
+        if t.lemma_.lower() not in L.BODY_NOUNS or t.pos_ != "NOUN" or t.dep_ == "compound":
+            continue
+        mods = []
+        for c in reversed([c for c in t.children if c.i < t.i and c.dep_ in ("amod", "compound")]):
+            if c.i != (mods[0].i if mods else t.i) - 1:
+                break  # the words right before the noun only
+            mods.insert(0, c)
+        whose = [c for c in mods if c.ent_type_ in ("NORP", "GPE") or c.lower_ in L.ALLIANCE_WORDS
+                 or c.text[:1].isupper() and (c.i > 0 or c.tag_ == "NNP")]
+        if not whose:
+            continue  # "security forces", "struggling forces": whose, it does not say
+        # from the first word that says whose, with its own modifiers ("U.S. Central Command forces")
+        name = doc[min(x.i for x in whose[0].subtree):t.i + 1].text
+        out.append((name, "state" if t.lemma_.lower() == "government" else "military force"))
+    return out

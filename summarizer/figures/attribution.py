@@ -152,6 +152,10 @@ def _verb_speaker(a: "Token", pred: "Token", path: list["Token"], sent: "Span", 
     # subject tells the toll ("officials put the toll at 30")
     subj = [s for s in a.children if s.dep_ == "nsubj" and s not in path and not _dateline_word(s, sent)
             and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
+    if not subj and a.dep_ == "advcl" and a.tag_ == "VBG":
+        # a participle speaks for its clause's subject: "the group claimed the attack, saying it killed 20"
+        subj = [s for s in children(a.head, "nsubj") if not _dateline_word(s, sent)
+                and not (s.pos_ == "NOUN" and lemma(s) in L.EVENT_NOUNS | L.TOTAL_SUBJECTS)]
     if a == pred and not subj or lemma(a) in L.SHOW_VERBS and not any(lemma(s) in L.REPORT_NOUNS for s in subj):
         return None
     if not subj and a.dep_ == "acl" and lemma(a.head) in L.REPORT_NOUNS:

@@ -192,6 +192,14 @@ FORCE_WORDS = frozenset("army forces force military navy command police guard gu
 ARMED_GROUP_WORDS = frozenset("taliban shabab al-shabab al-shabaab isis isil daesh qaeda al-qaida "
                               "hezbollah hamas houthis houthi rebels boko haram front brigades jihad "
                               "movement".split())
+# A body of a nation or alliance that acts, named by a common noun: "Afghan security forces", "the US
+# military", "coalition troops", "the Afghan government" (actors.py)
+BODY_NOUNS = frozenset("force troop military army government police navy".split())
+ALLIANCE_WORDS = frozenset("coalition allied".split())
+# What a minister or secretary is in charge of: "Defense Secretary James Mattis" names no actor "Defense"
+PORTFOLIO_WORDS = frozenset("defense defence interior foreign finance justice security intelligence "
+                            "information health education trade energy".split())
+OFFICE_NOUNS = frozenset("ministry department office committee".split())
 GROUP_NORP_HINTS = ("taliban", "houthi", "shabab", "shabaab", "qaeda", "islamic state", "hezbollah", "kurd")
 TITLE_WORDS = frozenset("president minister secretary general spokesman spokeswoman spokesperson governor "
                         "commander chief director head ambassador official colonel col. gen. lt. maj. "

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import lexicon as L
 from .parser import parse_all
 from .slots import lemma, person_noun
+from ..text.dateline import dateline_place
 from ..text.grounding import FoldedText, fold, is_metadata, is_title, name_key
 
 if TYPE_CHECKING:
@@ -136,10 +137,24 @@ class Article:
             return "a fragment of a title-case headline" if self.headline_fragment(name) else None
         if all(s.root.ent_type_ in _WORK_LABELS for s in found):
             return "a work, law or event, not an actor"
+        if all(_portfolio(s) for s in found):
+            return "a portfolio ('Defence' of 'Defence Minister', 'the defence ministry'), not an actor"
+        if all(_in_dateline(s) for s in found):
+            return "the dateline's place, not an actor"
         roles = [role(s) for s in found]
         if PLACE in roles and ACT not in roles:
             return "a place: named where something happened, never acting"
         return None
+
+
+def _portfolio(span: "Span") -> bool:
+    return len(span) == 1 and span.root.lower_ in L.PORTFOLIO_WORDS and span.root.dep_ == "compound" \
+        and lemma(span.root.head) in L.TITLE_WORDS | L.OFFICE_NOUNS
+
+
+def _in_dateline(span: "Span") -> bool:
+    where = dateline_place(span.doc.text)
+    return where is not None and where[0] <= span.start_char and span.end_char <= where[1]
 
 
 def not_actors(article: Article, names: Iterable[str]) -> dict[str, str]:

@@ -445,7 +445,7 @@ def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", i
             continue
         if t.i in taken or t.pos_ not in ("NOUN", "PROPN") or t.tag_ not in ("NN", "NNP"):
             continue
-        if t.dep_ not in ("nsubjpass", "nsubj", "dobj", "pobj", "conj", "appos"):
+        if t.dep_ not in ("nsubjpass", "nsubj", "dobj", "pobj", "conj", "appos", "attr"):  # attr: "among the dead was a judge"
             continue
         if children(t, "nummod") or (t.dep_ == "compound"):
             continue

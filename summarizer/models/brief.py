@@ -13,7 +13,7 @@ import functools
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, create_model
 
 ActorKind = Literal[
     "state", "military force", "armed group", "official", "organization", "civilians", "other"
@@ -79,6 +79,9 @@ class Casualty(_Model):
         None, max_length=80, description="Where the model read the figure as the other kind of harm (killed for "
                                          "wounded or the reverse): its reading. The figure stands on the parse's.")
     evidence: list[Evidence] = Field(default_factory=list)
+    # where in the article the parse found its numbers (not exported): one sentence naming two people
+    # killed ("among the dead were a colonel and a police chief") holds two reports, not one repeated
+    _numbers_at: frozenset[int] = PrivateAttr(default_factory=frozenset)
 
 
 class BackgroundFigure(_Model):

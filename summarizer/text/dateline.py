@@ -34,6 +34,12 @@ def _strptime(raw: str, formats: tuple[str, ...]) -> str | None:
     return None
 
 
+def dateline_place(sentence: str) -> tuple[int, int] | None:
+    """Where a sentence opens with a dateline's place ("TAMPA, Fla. -- The command said"), if it does."""
+    m = _PLACE.match(sentence)
+    return m.span(1) if m else None
+
+
 def find_dateline(text: str, head_chars: int = 700) -> Dateline | None:
     """Place and date stated in the article's opening, if any (date as YYYY-MM-DD)."""
     head = text[:head_chars]

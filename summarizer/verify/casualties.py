@@ -44,7 +44,7 @@ def checked_figure(c: Candidate, labels: list[BaseModel | None] | None, g: Groun
         # the parse, and the model's reading is shown beside it
         other_reading.append(f"{m.text}: {model} ({lab.happened!r})")
     first = mentions[0][0]
-    out.items["casualties"].append(Casualty(
+    row = Casualty(
         killed=c.killed.value if c.killed else None,
         wounded=c.wounded.value if c.wounded else None,
         qualifier=first.qualifier if first.qualifier in ("exact", "at least", "more than", "about") else "unknown",
@@ -54,7 +54,9 @@ def checked_figure(c: Candidate, labels: list[BaseModel | None] | None, g: Groun
         reported_by=_fits(c.source),
         part_of_larger_figure=c.role == "part",
         model_reading="; ".join(other_reading)[:80] or None,
-        evidence=[ev]))
+        evidence=[ev])
+    row._numbers_at = frozenset(m.start for m, _ in mentions)
+    out.items["casualties"].append(row)
 
 
 def _fits(value: str | None, limit: int = 80) -> str | None:
@@ -142,7 +144,8 @@ def _same_report(a: Casualty, b: Casualty, either_headline: bool = False) -> boo
     if (a.killed, a.wounded) != (b.killed, b.wounded) or a.killed is None and a.wounded is None:
         return False
     if overlap(a.evidence[0], b.evidence[0]):
-        return True
+        # in one sentence, a number written at another place counts other people
+        return not (a._numbers_at and b._numbers_at and a._numbers_at.isdisjoint(b._numbers_at))
     ra, rb = name_key(a.reported_by), name_key(b.reported_by)
     victims = a.victims == b.victims or "unknown" in (a.victims, b.victims)
     return victims and a.part_of_larger_figure == b.part_of_larger_figure and (
