@@ -363,3 +363,19 @@ def test_a_person_named_bare_later_is_of_the_side_the_article_first_gave():
             "The death of Omar Haji was confirmed by the army on Tuesday.")
     assert [(f.mention.text, f.victims) for f in read_figures(text, sentence_spans(text)).figures] == [
         ("Omar Haji", "combatants"), ("Omar Haji", "combatants")]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("The blast claimed 12 lives.", [("killed", 12, "incident")]),
+    ("The attack took 12 lives.", [("killed", 12, "incident")]),
+    ("The number of dead rose to 45 on Sunday.", [("killed", 45, "incident")]),
+    ("The number of wounded climbed to 60.", [("wounded", 60, "incident")]),
+    ("Two Marines were killed and another was wounded.", [("killed", 2, "incident"), ("wounded", 1, "incident")]),
+    ("Among those killed were a police commander and a district judge.",
+     [("killed", 1, "part"), ("killed", 1, "part")]),
+    # no harm: a life taken into account, one more who speaks
+    ("Officials said they would take 12 lives into account.", []),
+    ("Another said the attack was a failure.", []),
+])
+def test_lives_claimed_a_number_that_rose_and_one_more_victim(sentence, expected):
+    assert read(sentence) == expected

@@ -27,12 +27,14 @@ TOLL_VERBS = frozenset("rise climb reach stand put jump increase hit mount top g
 # "lost their lives", "suffered injuries"
 LOSE_VERBS = frozenset("lose".split())
 LIFE_NOUNS = frozenset("life".split())
+TAKE_LIFE_VERBS = frozenset("claim take cost".split())  # "claimed 12 lives", "took the lives of 12"
 SUFFER_VERBS = frozenset("suffer sustain receive".split())
 # "taken to hospital with injuries", "treated for wounds"
 HARM_PREPS = frozenset("with for".split())
 RECOVER_VERBS = frozenset("recover recuperate".split())  # "recovering from his injuries"
 # "the gunman killed himself": one person, the victim
 REFLEXIVES = frozenset("himself herself".split())
+ONE_MORE = frozenset({"another"})  # one more person: "two were killed and another was wounded"
 # A kill that was only tried, planned or threatened: "tried to assassinate", "an attempt to kill"
 ATTEMPT_WORDS = frozenset("attempt try plot plan seek threaten aim bid vow intend fail conspire".split())
 

@@ -155,7 +155,7 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
                 return f, g, None  # "the deaths of 12 soldiers"
             if lemma(g) in L.TOLL_NOUNS:
                 return _toll_field(g), g, None  # "a death toll of 30"
-            if lemma(g) in L.LIFE_NOUNS and lemma(g.head) in ("claim", "take", "lose", "cost"):
+            if lemma(g) in L.LIFE_NOUNS and lemma(g.head) in L.TAKE_LIFE_VERBS | L.LOSE_VERBS:
                 return "killed", g, None  # "claimed the lives of 12"
         if lemma(p) in ("to", "at") and lemma(g) in L.TOLL_NOUNS:
             return _toll_field(g), g, None  # "put the toll at 15"
@@ -163,6 +163,11 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             tolls = [t for t in g.children if t.dep_ in ("nsubj", "dobj") and lemma(t) in L.TOLL_NOUNS]
             if tolls:
                 return _toll_field(tolls[0]), g, None  # "the death toll rose to 30"
+            counts = [f for t in children(g, "nsubj") if lemma(t) in L.AMOUNT_NOUNS
+                      for p2 in children(t, "prep") if lemma(p2) == "of"
+                      for o in children(p2, "pobj") if (f := noun_field(o) or state_field(o))]
+            if counts:
+                return counts[0], g, None  # "the number of dead rose to 45"
     if dep == "nummod" and h.i < x.i and verb_field(h):
         return verb_field(h), h, None  # a headline's "..., Wounds 4": the verb read as a noun before it
     if dep == "attr" and lemma(h) == "be":
@@ -203,6 +208,8 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             f = noun_field(sbj) or state_field(sbj)
             if f:
                 return f, sbj, sbj
+    if dep == "dobj" and lemma(x) in L.LIFE_NOUNS and lemma(h) in L.TAKE_LIFE_VERBS:
+        return "killed", h, None  # "the blast claimed 12 lives"
     if dep == "dobj":
         f = verb_field(h)
         if f:
@@ -442,6 +449,9 @@ def singular_victims(sent: "Span", taken: set[int]) -> Iterator[tuple["Token", i
     for t in sent:
         if t.i not in taken and t.lower_ in L.REFLEXIVES and t.dep_ == "dobj":  # "killed himself"
             yield t, t.idx, t.idx + len(t.text), t.text
+            continue
+        if t.i not in taken and t.lower_ in L.ONE_MORE and t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass"):
+            yield t, t.idx, t.idx + len(t.text), t.text  # "two were killed and another was wounded"
             continue
         if t.i in taken or t.pos_ not in ("NOUN", "PROPN") or t.tag_ not in ("NN", "NNP"):
             continue
