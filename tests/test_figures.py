@@ -373,6 +373,11 @@ def test_a_person_named_bare_later_is_of_the_side_the_article_first_gave():
     ("Two Marines were killed and another was wounded.", [("killed", 2, "incident"), ("wounded", 1, "incident")]),
     ("Among those killed were a police commander and a district judge.",
      [("killed", 1, "part"), ("killed", 1, "part")]),
+    ("Police gunned down two attackers.", [("killed", 2, "incident")]),
+    # the parser hangs the policeman on the attackers as a second object; he is the one injured
+    ("Forces killed three attackers and one policeman was injured in the firefight.",
+     [("killed", 3, "incident"), ("wounded", 1, "incident")]),
+    ("Forces arrested three attackers and two policemen were injured.", [("wounded", 2, "incident")]),
     # no harm: a life taken into account, one more who speaks
     ("Officials said they would take 12 lives into account.", []),
     ("Another said the attack was a failure.", []),

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 # (Only a filter: what counts is decided by lemma on the parse.)
 _MAY_STATE = re.compile(r"kill|dead|death|die|slain|slay|behead|execut|murder|massacr|assassin|lynch|"
                         r"slaughter|wound|injur|hurt|maim|casualt|fatalit|toll|lives|perish|drown|succumb|"
-                        r"remains|bod(?:y|ies)|corpse",
+                        r"remains|bod(?:y|ies)|corpse|gunn(?:ed|ing) down|mow(?:ed|ing|n) down",
                         re.I)
 
 

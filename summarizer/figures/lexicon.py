@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # Predicates whose victim (passive subject, active object, subject of "die") is killed or hurt.
 KILL_VERBS = frozenset("kill slay behead decapitate execute murder massacre assassinate lynch "
-                       "slaughter shoot_dead".split())
+                       "slaughter shoot_dead gun_down mow_down".split())
 DIE_VERBS = frozenset("die perish drown succumb".split())  # the subject is the victim
 INJURE_VERBS = frozenset("wound injure hurt maim".split())
 DEAD_WORDS = frozenset("dead".split())  # "left 5 dead", "12 are dead"

@@ -40,6 +40,8 @@ def verb_field(v: "Token") -> str | None:
         return "wounded"
     if lem == "shoot" and any(lemma(c) in L.DEAD_WORDS for c in v.children):
         return "killed"  # "shot dead"
+    if any(f"{lem}_{c.lower_}" in L.KILL_VERBS for c in children(v, "prt")):
+        return "killed"  # "gunned down"
     return None
 
 
@@ -114,6 +116,9 @@ def _among_the_dead(t: "Token", preps: frozenset[str] = L.PART_PREPS) -> tuple[s
 def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     """(field, predicate, whole) for the phrase headed by x: what it is said to suffer, the word that
     says so, and the phrase it is a part of (None when it is a figure of its own)."""
+    stranded = _stranded_subject(x)
+    if stranded is not None and verb_field(stranded):
+        return verb_field(stranded), stranded, None
     while x.dep_ == "conj" and x.head.pos_ in _NOUNISH and x.head.i < x.i:
         x = x.head  # "3 soldiers and 2 civilians": the conjuncts share the verb
     h, dep = x.head, x.dep_
@@ -226,6 +231,18 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
     if f:
         return f, dead, dead
     return None, None, None
+
+
+def _stranded_subject(x: "Token") -> "Token | None":
+    """The passive verb whose subject x is, where the parser hung x on the noun before it ("killed
+    three attackers and one policeman was injured": 'policeman' read as a second object)."""
+    if x.dep_ != "conj" or x.pos_ not in _NOUNISH:
+        return None
+    after = max(t.i for t in x.subtree) + 1
+    if after >= len(x.doc) or x.doc[after].dep_ != "auxpass":
+        return None
+    v = x.doc[after].head
+    return v if v.i > x.i and v.dep_ == "conj" and not children(v, "nsubj", "nsubjpass") else None
 
 
 def _suffered(v: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
