@@ -389,6 +389,8 @@ def _in_chain(c: Casualty, aid: int, mine: list[list[TollReport]],
             return g, False  # the incident's toll as another article gave it, retold
         if here and chain.part_of(c, aid, g):
             return g, True
+        if here and g is last and chain.names_told_people(c) and not chain.introduces_event(c):
+            return g, False  # "the six who were wounded" after "five ... sustained injuries": its own count
     return None, False
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from ..figures import lexicon as L
+from ..figures.mentions import find_numbers
 from ..models.brief import Casualty
 from ..models.daily import TollReport
 
@@ -28,6 +29,7 @@ _NEW_EVENT = re.compile(
     re.IGNORECASE)
 # "the attack", "the explosion", "Thursday's attack": the incident already told
 _DEFINITE = re.compile(rf"\b(?:the|this|that|\w+'s|\w+’s) (?:[\w-]+ )?{_EVENT}\b", re.IGNORECASE)
+_DEFINITE_FIGURE = re.compile(r"\b(?:the|those|these)\s+$", re.IGNORECASE)
 # "a roadside bomb", "an attack", "another strike": an incident introduced
 _INDEFINITE = re.compile(rf"\b(?:a|an|another) (?:[\w-]+ ){{0,2}}{_EVENT}\b", re.IGNORECASE)
 
@@ -50,6 +52,14 @@ def refers_back(c: Casualty) -> bool:
     """The figure's sentence points at the incident already told ("wounded by the explosion") and
     introduces none."""
     return not introduces_event(c) and any(_DEFINITE.search(q) for q in _quotes(c))
+
+
+def names_told_people(c: Casualty) -> bool:
+    """The figure is written as people already told of ("the six who were wounded", "those 12 killed"):
+    the incident the article is telling, however it counted them before."""
+    values = {v for v in (c.killed, c.wounded) if v is not None}
+    return any(m.value in values and _DEFINITE_FIGURE.search(q[max(0, m.start - 8):m.start])
+               for q in _quotes(c) for m in find_numbers(q))
 
 
 def is_country(key: str) -> bool:

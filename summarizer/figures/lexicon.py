@@ -170,7 +170,7 @@ COMBATANT_MODIFIERS = frozenset("police military security army naval paramilitar
 
 # Singular victims: a noun in a victim slot names one person when it is one of these or a name.
 PERSON_NOUNS = frozenset(
-    "man woman boy girl child baby infant person civilian soldier officer policeman cleric imam priest "
+    "man woman boy girl child baby infant person people civilian soldier officer policeman cleric imam priest "
     "chief guard journalist reporter leader commander diplomat ambassador governor mayor minister "
     "official spokesman spokeswoman militant fighter insurgent rebel gunman bomber attacker member "
     "resident villager passenger victim driver pilot marine sailor airman trooper hostage prisoner "
