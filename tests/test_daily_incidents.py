@@ -199,3 +199,15 @@ def test_a_toll_dated_in_its_sentence_joins_that_days_incident_and_its_retold_ha
         toll(2, "Two engineers were killed in an attack in Ghor province.", location="Ghor province",
              victims="civilians"), *later.casualties[1:]]})
     assert len(merge_casualties({1: first, 2: undated})) == 2  # six days apart, nothing says it is that attack
+
+
+def test_people_an_article_calls_the_ones_already_told_are_its_incident():
+    text = ("A suicide bomber attacked a convoy in Kelmi district on Thursday, killing one soldier. "
+            "In addition, five members of the convoy sustained injuries. "
+            "We hope for a quick recovery of the six who were wounded.")
+    (row,) = merge_casualties({1: parsed(text)})
+    assert (row.headline_killed, row.headline_wounded) == (1, 5)
+    # an incident introduced, with its own count, stays apart
+    text2 = text.replace("We hope for a quick recovery of the six who were wounded.",
+                         "A roadside bomb wounded six people in another town.")
+    assert len(merge_casualties({1: parsed(text2)})) == 2
