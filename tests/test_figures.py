@@ -374,6 +374,9 @@ def test_a_person_named_bare_later_is_of_the_side_the_article_first_gave():
     ("Among those killed were a police commander and a district judge.",
      [("killed", 1, "part"), ("killed", 1, "part")]),
     ("Police gunned down two attackers.", [("killed", 2, "incident")]),
+    ("The discovery of two more bodies raised the death toll to 14.", [("killed", 2, "incident"), ("killed", 14, "incident")]),
+    ("Officials put the number of wounded at 45.", [("wounded", 45, "incident")]),
+    ("Police brought 12 suspects to the station.", []),
     # the parser hangs the policeman on the attackers as a second object; he is the one injured
     ("Forces killed three attackers and one policeman was injured in the firefight.",
      [("killed", 3, "incident"), ("wounded", 1, "incident")]),

@@ -23,7 +23,7 @@ CASUALTY_NOUNS = frozenset("casualty".split())  # killed or wounded, not said wh
 TOLL_NOUNS = frozenset("toll".split())  # "the death toll rose to 30"
 # "an average of 5,000 people", "a total of 45 people": the amount stands for the people it counts
 AMOUNT_NOUNS = frozenset("average total number maximum minimum estimate".split())
-TOLL_VERBS = frozenset("rise climb reach stand put jump increase hit mount top grow".split())
+TOLL_VERBS = frozenset("rise climb reach stand put jump increase hit mount top grow raise bring push".split())
 # "lost their lives", "suffered injuries"
 LOSE_VERBS = frozenset("lose".split())
 LIFE_NOUNS = frozenset("life".split())

@@ -168,11 +168,11 @@ def slot(x: "Token") -> tuple[str | None, "Token | None", "Token | None"]:
             tolls = [t for t in g.children if t.dep_ in ("nsubj", "dobj") and lemma(t) in L.TOLL_NOUNS]
             if tolls:
                 return _toll_field(tolls[0]), g, None  # "the death toll rose to 30"
-            counts = [f for t in children(g, "nsubj") if lemma(t) in L.AMOUNT_NOUNS
+            counts = [f for t in children(g, "nsubj", "dobj") if lemma(t) in L.AMOUNT_NOUNS
                       for p2 in children(t, "prep") if lemma(p2) == "of"
                       for o in children(p2, "pobj") if (f := noun_field(o) or state_field(o))]
             if counts:
-                return counts[0], g, None  # "the number of dead rose to 45"
+                return counts[0], g, None  # "the number of dead rose to 45", "put the number of wounded at 45"
     if dep == "nummod" and h.i < x.i and verb_field(h):
         return verb_field(h), h, None  # a headline's "..., Wounds 4": the verb read as a noun before it
     if dep == "attr" and lemma(h) == "be":
