@@ -364,3 +364,9 @@ def test_people_killed_one_by_one_in_one_sentence_are_reports_of_their_own_and_a
     assert [(r.killed, r.part_of_larger_figure) for r in rows] == [(9, False), (1, True), (1, True)]
     # the headline's 9 and the body's are one report, with the evidence of both
     assert len(rows[0].evidence) == 2 and len(rows[1].evidence) == len(rows[2].evidence) == 1
+
+
+def test_a_place_named_by_its_name_and_kind_is_the_reports_place():
+    text = "Meanwhile, a roadside bomb killed seven people in Somalia's central Hiran region on Monday, officials said."
+    (c,) = found(text, Grounder(text))
+    assert c.location == "Hiran region"

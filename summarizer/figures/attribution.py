@@ -412,6 +412,11 @@ def location_of(pred: "Token", sent: "Span") -> str | None:
                 ent = next((e for e in sent.ents if e.start <= place.i < e.end), None)
                 if ent is not None:
                     return ent.text
+            if not t.ent_type_ and lemma(t) in L.PLACE_NOUNS:
+                # "in Somalia's central Hiran region", "in Kandahar province": the name and its noun
+                name = next((c for c in t.children if c.dep_ == "compound" and _place(c)), None)
+                if name is not None:
+                    return sent.doc[name.i:t.i + 1].text
     return None
 
 
