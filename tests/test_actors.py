@@ -124,3 +124,13 @@ def test_forces_and_governments_named_by_whose_they_are_are_actors():
     names = {a.name: a.kind for a in verify_drafts(text, {}, pattern_bases=True).items["actors"]}
     assert names == {"Kenyan security forces": "military force", "coalition troops": "military force",
                      "Kenyan government": "state"}
+
+
+def test_the_names_the_article_gives_one_group_are_one_actor():
+    text = ("Jets struck targets of the Islamic State and Jabhat Fatah al-Sham (formerly Jabhat al-Nusra) "
+            "near Varsk, the ministry said.")
+    drafts = {"actors": [DRAFTS["actors"](name=n, kind="armed group", role="r")
+                         for n in ("Islamic State", "Fatah al-Sham", "Jabhat al-Nusra")]}
+    out = verify_drafts(text, drafts)
+    assert [a.name for a in out.items["actors"]] == ["Islamic State", "Jabhat Fatah al-Sham"]
+    assert [r.item["name"] for r in out.rejected if r.section == "actors"] == ["Fatah al-Sham"]

@@ -46,7 +46,7 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
         ground_named("bases", program_bases(g), g, out)
         ground_named("actors", named_actors(g.text, g.sentence_spans), g, out)
     drop_non_actors(g, out)
-    join_repeated_actors(out)
+    join_repeated_actors(out, g.text)
     for candidate, label in figures:
         try:
             checked_figure(candidate, label, g, out)

@@ -82,25 +82,51 @@ def drop_non_actors(g: Grounder, out: Verified) -> None:
 _PERSON_KINDS = ("official", "other")
 
 
-def join_repeated_actors(out: Verified) -> None:
+def join_repeated_actors(out: Verified, text: str = "") -> None:
     """One actor under its fullest name: "Assad" after (or before) "Bashar al-Assad", "Africa Command"
     and "U.S. Africa Command", "African Union Mission" and "African Union Mission in Somalia" are one
-    actor, in the first one's place, with the first role that says more than "named in the article".
-    The shorter name goes to `rejected`."""
+    actor, in the first one's place, with the first role that says more than "named in the article";
+    so are the names the text gives one group ("Jabhat Fatah al-Sham (formerly Jabhat al-Nusra)"),
+    under the first. The shorter name goes to `rejected`."""
     kept: list[BaseModel] = []
+    groups = _former_names(text)
+
+    def group(a: BaseModel) -> int | None:
+        return next((n for n, (_, keys) in enumerate(groups) if name_key(a.name) in keys), None)
+
     for a in out.items["actors"]:
-        i = next((i for i, k in enumerate(kept) if _names_one(k, a) or _names_one(a, k)), None)
+        i = next((i for i, k in enumerate(kept) if _names_one(k, a) or _names_one(a, k)
+                  or group(a) is not None and group(a) == group(k)), None)
         if i is None:
             kept.append(a)
             continue
         first = kept[i]
         full, short = (a, first) if len(name_key(a.name)) > len(name_key(first.name)) else (first, a)
+        name, evidence = full.name, full.evidence
+        n = group(a)
+        if n is not None and len(name_key(groups[n][0])) > len(name_key(name)):
+            name = groups[n][0]  # "Fatah al-Sham" and "Jabhat al-Nusra": as the article names it first
         kept[i] = first.model_copy(update={
-            "name": full.name, "evidence": full.evidence,
+            "name": name, "evidence": evidence,
             "kind": first.kind if first.kind != "other" else a.kind,
             "role": first.role if first.role != L.NAMED_ONLY else a.role})
-        out.reject("actors", short, f"the same actor as {full.name}")
+        out.reject("actors", short, f"the same actor as {name}")
     out.items["actors"] = kept
+
+
+_FORMER = re.compile(r"((?:[A-Z][\w'’.-]*|al-[\w'’-]+)(?: (?:[A-Z][\w'’.-]*|al-[\w'’-]+)){0,5}) \("
+                     r"(?:formerly|previously|also known as|also called|known as) ([^()\n]{2,60})\)")
+
+
+def _former_names(text: str) -> list[tuple[str, set[str]]]:
+    """Names the text gives one group: "Jabhat Fatah al-Sham (formerly Jabhat al-Nusra)" -> the first,
+    with the keys of itself, its last words ("Fatah al-Sham") and the other name."""
+    out = []
+    for m in _FORMER.finditer(text):
+        first, words = m.group(1), name_key(m.group(1)).split()
+        keys = {" ".join(words[i:]) for i in range(len(words) - 1)} | {name_key(m.group(2))}
+        out.append((first, keys))
+    return out
 
 
 def _names_one(short: BaseModel, long: BaseModel) -> bool:
