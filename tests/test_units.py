@@ -370,3 +370,11 @@ def test_a_place_named_by_its_name_and_kind_is_the_reports_place():
     text = "Meanwhile, a roadside bomb killed seven people in Somalia's central Hiran region on Monday, officials said."
     (c,) = found(text, Grounder(text))
     assert c.location == "Hiran region"
+
+
+def test_a_toll_of_another_attack_is_not_a_repeat_of_the_one_told():
+    text = ("An airstrike on Thursday killed a senior commander of the group. "
+            "Another suspected airstrike on Friday killed a commander known as Qorilow.")
+    g = Grounder(text)
+    rows = verify_drafts(text, {}, g, figures=[(c, None) for c in found(text, g)]).items["casualties"]
+    assert [(r.killed, len(r.evidence)) for r in rows] == [(1, 1), (1, 1)]

@@ -4,9 +4,12 @@ checked against the parse; one report per figure and source.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel
 
 from ..text.grounding import Grounder, name_key
+from ..figures import lexicon as L
 from ..figures.candidates import Candidate, figure_check, figures_in, reading_of
 from ..figures.mentions import Mention
 from ..models.brief import BackgroundFigure, Casualty, Evidence
@@ -146,10 +149,17 @@ def _same_report(a: Casualty, b: Casualty, either_headline: bool = False) -> boo
     if overlap(a.evidence[0], b.evidence[0]):
         # in one sentence, a number written at another place counts other people
         return not (a._numbers_at and b._numbers_at and a._numbers_at.isdisjoint(b._numbers_at))
+    if _ANOTHER_EVENT.search(b.evidence[0].quote):
+        return False  # "another airstrike killed a commander": not the death told before
     ra, rb = name_key(a.reported_by), name_key(b.reported_by)
     victims = a.victims == b.victims or "unknown" in (a.victims, b.victims)
     return victims and a.part_of_larger_figure == b.part_of_larger_figure and (
         ra == rb or not ra or not rb or either_headline)
+
+
+_ANOTHER_EVENT = re.compile(
+    r"\b(?:another|a second|a separate|a similar|an earlier)\s+(?:[\w-]+\s+){0,2}(?:%s)s?\b"
+    % "|".join(sorted(L.EVENT_NOUNS, key=len, reverse=True)), re.IGNORECASE)
 
 
 def overlap(a: Evidence, b: Evidence) -> bool:
