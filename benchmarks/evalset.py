@@ -271,14 +271,21 @@ def _background_pairs(brief: dict) -> list[tuple[str, int, str | None]]:
 
 def _brief_pairs(brief: dict, totals: bool = False, each_quote: bool = False) -> list[tuple[str, int, str | None]]:
     """(field, value, source) per casualty row; with `each_quote`, once per quote of the article the
-    row is located at (a row merges the headline's and the body's statements of one toll and keeps
-    the evidence of each, as the labels list each statement), at least once."""
+    row is located at that writes the figure (a row merges the headline's and the body's statements
+    of one toll and keeps the evidence of each, as the labels list each statement), at least once."""
+    from summarizer.figures.mentions import find_numbers
+
+    def times(value: int, c: dict) -> int:  # the located quotes that write this figure (a singular: each)
+        if not each_quote:
+            return 1
+        return max(1, sum(e.get("start") is not None and (value == 1 or any(
+            m.value == value for m in find_numbers(e.get("quote") or ""))) for e in c.get("evidence", [])))
+
     out = []
     for c in brief.get("casualties", []):
-        times = max(1, sum(e.get("start") is not None for e in c.get("evidence", []))) if each_quote else 1
         for f in FIELDS:
             if c.get(f) is not None:
-                out += [(f, c[f], c.get("reported_by"))] * times
+                out += [(f, c[f], c.get("reported_by"))] * times(c[f], c)
     return out + (_background_pairs(brief) if totals else [])
 
 

@@ -378,3 +378,12 @@ def test_a_toll_of_another_attack_is_not_a_repeat_of_the_one_told():
     g = Grounder(text)
     rows = verify_drafts(text, {}, g, figures=[(c, None) for c in found(text, g)]).items["casualties"]
     assert [(r.killed, len(r.evidence)) for r in rows] == [(1, 1), (1, 1)]
+
+
+def test_a_headline_giving_one_harm_of_the_bodys_toll_is_that_report():
+    text = "Two Killed in Bomb Blast\n\nA bomb blast killed two people and wounded at least 13 others, police said."
+    g = Grounder(text)
+    (row,) = verify_drafts(text, {}, g, figures=[(c, None) for c in found(text, g)]).items["casualties"]
+    assert (row.killed, row.wounded, row.qualifier, row.reported_by) == (2, 13, "exact", "police")
+    assert [e.quote for e in row.evidence] == [
+        "A bomb blast killed two people and wounded at least 13 others, police said.", "Two Killed in Bomb Blast"]

@@ -129,11 +129,17 @@ def dedupe_casualties(out: Verified, headline: tuple[int, int] | None = None) ->
 
     kept: list[Casualty] = []
     for c in out.items["casualties"]:
-        twin = next((k for k in kept if _same_report(k, c, either_headline=in_headline(k) or in_headline(c))), None)
+        twin = next((k for k in kept if _same_report(k, c, either_headline=in_headline(k) or in_headline(c))
+                     or in_headline(k) != in_headline(c) and _part_told(k, c)), None)
         if twin is None:
             kept.append(c)
             continue
         body_first = in_headline(twin) and not in_headline(c)  # the body's words credit and place it better
+        # a headline giving one harm of the body's toll ("Two Killed in Blast"): the whole toll
+        twin.killed = twin.killed if twin.killed is not None else c.killed
+        twin.wounded = twin.wounded if twin.wounded is not None else c.wounded
+        twin.qualifier = c.qualifier if body_first else twin.qualifier
+        twin._numbers_at = twin._numbers_at | c._numbers_at
         twin.reported_by = (c.reported_by or twin.reported_by) if body_first else twin.reported_by or c.reported_by
         twin.location = (c.location or twin.location) if body_first else twin.location or c.location
         twin.perpetrator = twin.perpetrator or c.perpetrator
@@ -141,6 +147,15 @@ def dedupe_casualties(out: Verified, headline: tuple[int, int] | None = None) ->
         new = [e for e in c.evidence if not any(overlap(e, t) for t in twin.evidence)]
         twin.evidence = new + twin.evidence if body_first else twin.evidence + new
     out.items["casualties"] = kept
+
+
+def _part_told(a: Casualty, b: Casualty) -> bool:
+    """One of two reports gives one harm of the other's toll and nothing else: "Two Killed in Bomb
+    Blast" and "the blast killed two people and wounded at least 13 others"."""
+    tolls = [(a.killed, a.wounded), (b.killed, b.wounded)]
+    if a.part_of_larger_figure or b.part_of_larger_figure or tolls[0] == tolls[1] or (None, None) in tolls:
+        return False
+    return any(all(x is None or x == y for x, y in zip(small, big)) for small, big in (tolls, tolls[::-1]))
 
 
 def _same_report(a: Casualty, b: Casualty, either_headline: bool = False) -> bool:
@@ -158,7 +173,7 @@ def _same_report(a: Casualty, b: Casualty, either_headline: bool = False) -> boo
 
 
 _ANOTHER_EVENT = re.compile(
-    r"\b(?:another|a second|a separate|a similar|an earlier)\s+(?:[\w-]+\s+){0,2}(?:%s)s?\b"
+    r"\b(?:another|a second|a separate|a similar|an earlier)\s+(?:\S+\s+){0,2}(?:%s)s?\b"
     % "|".join(sorted(L.EVENT_NOUNS, key=len, reverse=True)), re.IGNORECASE)
 
 
