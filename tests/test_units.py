@@ -387,3 +387,12 @@ def test_a_headline_giving_one_harm_of_the_bodys_toll_is_that_report():
     assert (row.killed, row.wounded, row.qualifier, row.reported_by) == (2, 13, "exact", "police")
     assert [e.quote for e in row.evidence] == [
         "A bomb blast killed two people and wounded at least 13 others, police said.", "Two Killed in Bomb Blast"]
+
+
+def test_a_first_sentence_is_no_headline_two_sources_of_one_toll_stay_two_reports():
+    text = ("The death toll from Friday's blasts has climbed to 52, according to hospital records.\n\n"
+            "Doctors at the five hospitals put the death toll at 52 and say 106 are wounded.")
+    g = Grounder(text)
+    rows = verify_drafts(text, {}, g, figures=[(c, None) for c in found(text, g)]).items["casualties"]
+    assert [(r.killed, r.wounded, r.reported_by) for r in rows] == [
+        (52, None, "hospital records"), (52, 106, "Doctors")]

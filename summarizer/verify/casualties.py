@@ -127,14 +127,19 @@ def dedupe_casualties(out: Verified, headline: tuple[int, int] | None = None) ->
         return headline is not None and any(e.start is not None and headline[0] <= e.start < headline[1]
                                              for e in c.evidence)
 
+    def only_headline(c: Casualty) -> bool:
+        return headline is not None and all(e.start is not None and headline[0] <= e.start < headline[1]
+                                            for e in c.evidence)
+
     kept: list[Casualty] = []
     for c in out.items["casualties"]:
         twin = next((k for k in kept if _same_report(k, c, either_headline=in_headline(k) or in_headline(c))
-                     or in_headline(k) != in_headline(c) and _part_told(k, c)), None)
+                     or only_headline(k) != only_headline(c) and _part_told(k, c)), None)
         if twin is None:
             kept.append(c)
             continue
-        body_first = in_headline(twin) and not in_headline(c)  # the body's words credit and place it better
+        # the body's words credit and place a toll better than the headline's alone
+        body_first = only_headline(twin) and not only_headline(c)
         # a headline giving one harm of the body's toll ("Two Killed in Blast"): the whole toll
         twin.killed = twin.killed if twin.killed is not None else c.killed
         twin.wounded = twin.wounded if twin.wounded is not None else c.wounded

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ValidationError
 
-from ..text.grounding import Grounder, headline_span
+from ..text.grounding import Grounder, headline_span, stated_headline
 from ..figures.actors import named_actors
 from ..figures.candidates import Candidate
 from ..models.brief import NAMED_SECTIONS
@@ -60,7 +60,8 @@ def verify_drafts(text: str, drafts: dict[str, list[BaseModel]], grounder: Groun
     for d in drafts.get("open_questions", []):
         ground_quoted("open_questions", d, g, out)
     drop_injected(g, out)
-    dedupe_casualties(out, headline_span(g.text))
+    # only a title line is a headline here: a first sentence repeated later is a report like any other
+    dedupe_casualties(out, headline_span(g.text) if stated_headline(g.text) else None)
     out.conflicts = find_conflicts(out.items["casualties"])
     drop_answered_questions(out, out.items["casualties"], out.conflicts)
     return out
