@@ -312,6 +312,9 @@ def test_an_answer_that_copies_who_was_counted_is_no_answer(answer, kept):
     ("killed", "another peacekeeper", "killed"),
     ("", "12", "unanswered"),
     ("crewman", "one", "unanswered"),  # an agent noun names who was counted
+    # the words of who was counted, the last cut short by the answer's bound
+    ("Resolute Support Mission soli", "one Resolute Support Mission solider and Afghan civilians", "unanswered"),
+    ("deployed", "Two hundred troops ", "no casualty"),
 ])
 def test_an_answer_that_names_who_was_counted_leaves_the_parse_standing(answer, counted, reading):
     from summarizer.figures.candidates import reading_of
@@ -396,3 +399,14 @@ def test_a_first_sentence_is_no_headline_two_sources_of_one_toll_stay_two_report
     rows = verify_drafts(text, {}, g, figures=[(c, None) for c in found(text, g)]).items["casualties"]
     assert [(r.killed, r.wounded, r.reported_by) for r in rows] == [
         (52, None, "hospital records"), (52, 106, "Doctors")]
+
+
+def test_who_a_figure_counts_runs_to_its_verb_or_the_next_punctuation():
+    from summarizer.figures.candidates import counted_phrase
+    from summarizer.figures.mentions import find_numbers
+
+    text = "It killed one Resolute Support Mission soldier and Afghan civilians. Two hundred troops were deployed."
+    (one,) = [m for m in find_numbers(text) if m.text == "one"]
+    (two,) = [m for m in find_numbers(text) if m.text == "Two hundred"]
+    assert counted_phrase(text, one) == "one Resolute Support Mission soldier and Afghan civilians"
+    assert counted_phrase(text, two).strip() == "Two hundred troops"

@@ -265,8 +265,10 @@ def reading_of(word: str, counted: str = "") -> str:
         for kind in (verb_field(t), state_field(t), noun_field(t)):
             if kind:
                 return kind
-    words = set(_WORD.findall(word.lower()))
-    if words <= set(_WORD.findall(counted.lower())):  # nothing, or the figure's own words
+    words, own = _WORD.findall(word.lower()), set(_WORD.findall(counted.lower()))
+    # nothing, or the words of who was counted (the last one maybe cut short by the answer's bound:
+    # "Resolute Support Mission soli")
+    if all(w in own for w in words[:-1]) and (not words or any(o.startswith(words[-1]) for o in own)):
         return "unanswered"
     if any(t.pos_ == "NUM" or t.pos_ in ("NOUN", "PROPN") and person_noun(t) or victims_of(t) for t in doc):
         return "unanswered"
@@ -278,6 +280,15 @@ def reading_of(word: str, counted: str = "") -> str:
 
 
 _WORD = re.compile(r"\w+")
+_PHRASE_END = re.compile(r"[.,;:!?\"“”()]|\b(?:was|were|is|are|has|have|had|been|being)\b", re.IGNORECASE)
+
+
+def counted_phrase(text: str, m: Mention) -> str:
+    """The words that say who a figure counts: from the figure to its verb or the next punctuation
+    ("one Resolute Support Mission solider and Afghan civilians")."""
+    rest = text[m.start:m.start + 160]
+    end = _PHRASE_END.search(rest, m.end - m.start)
+    return rest[:end.start()] if end else rest
 
 
 def figure_check(value: int, text: str, field: str) -> tuple[Mention | None, str | None]:

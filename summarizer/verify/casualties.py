@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ..text.grounding import Grounder, name_key
 from ..figures import lexicon as L
-from ..figures.candidates import Candidate, figure_check, figures_in, reading_of
+from ..figures.candidates import Candidate, counted_phrase, figure_check, figures_in, reading_of
 from ..figures.mentions import Mention
 from ..models.brief import BackgroundFigure, Casualty, Evidence
 from .verified import Verified
@@ -33,7 +33,7 @@ def checked_figure(c: Candidate, labels: list[BaseModel | None] | None, g: Groun
     mentions = [(m, what) for m, what in ((c.killed, "killed"), (c.wounded, "wounded")) if m is not None]
     other_reading = []
     for (m, what), lab in zip(mentions, labels or []):
-        model = reading_of(lab.happened, m.text) if lab is not None else what
+        model = reading_of(lab.happened, counted_phrase(g.text, m)) if lab is not None else what
         if model in (what, "unanswered"):  # an answer that names no happening is none: the parse stands
             continue
         if model not in ("killed", "wounded"):
