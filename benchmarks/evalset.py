@@ -14,10 +14,11 @@ benchmarks/out/evalset-<split>-<mode>.jsonl as soon as it is made, so an interru
 
 Figures are scored two ways: per mention, casualty rows only (the labels list a toll once for each
 sentence that states it, and a brief's row counts once for each quote of the article it is located
-at: it merges the headline's and the body's statement of one toll and keeps the evidence of both;
-until session 8 a row counted once, which is still reported beside it); and per article, each (field, value) once, with the running totals a brief
-lists among its background figures (the labels mark them role "total"; the brief keeps them apart
-from incident tolls on purpose).
+at that writes the figure: it merges the headline's and the body's statement of one toll and keeps
+the evidence of both; until session 8 a row counted once, which is still reported beside it); and
+per article, each (field, value) once, with the running totals a brief lists among its background
+figures (the labels mark them role "total"; the brief keeps them apart from incident tolls on
+purpose).
 """
 
 from __future__ import annotations
