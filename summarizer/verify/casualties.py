@@ -123,13 +123,14 @@ def dedupe_casualties(out: Verified, headline: tuple[int, int] | None = None) ->
     or unnamed in one) is merged into the first, keeping every piece of evidence and what either
     names. A headline repeating the body's toll is the same report whoever each credits (a headline
     names the source more shortly: "AFRICOM:" for "the U.S. military says")."""
+    def at_headline(e: Evidence) -> bool:
+        return headline is not None and e.start is not None and headline[0] <= e.start < headline[1]
+
     def in_headline(c: Casualty) -> bool:
-        return headline is not None and any(e.start is not None and headline[0] <= e.start < headline[1]
-                                             for e in c.evidence)
+        return any(map(at_headline, c.evidence))
 
     def only_headline(c: Casualty) -> bool:
-        return headline is not None and all(e.start is not None and headline[0] <= e.start < headline[1]
-                                            for e in c.evidence)
+        return headline is not None and all(map(at_headline, c.evidence))
 
     kept: list[Casualty] = []
     for c in out.items["casualties"]:

@@ -95,15 +95,15 @@ def join_repeated_actors(out: Verified, text: str = "") -> None:
         return next((n for n, (_, keys) in enumerate(groups) if name_key(a.name) in keys), None)
 
     for a in out.items["actors"]:
+        n = group(a)
         i = next((i for i, k in enumerate(kept) if _names_one(k, a) or _names_one(a, k)
-                  or group(a) is not None and group(a) == group(k)), None)
+                  or n is not None and n == group(k)), None)
         if i is None:
             kept.append(a)
             continue
         first = kept[i]
         full, short = (a, first) if len(name_key(a.name)) > len(name_key(first.name)) else (first, a)
         name, evidence = full.name, full.evidence
-        n = group(a)
         if n is not None and len(name_key(groups[n][0])) > len(name_key(name)):
             name = groups[n][0]  # "Fatah al-Sham" and "Jabhat al-Nusra": as the article names it first
         kept[i] = first.model_copy(update={
